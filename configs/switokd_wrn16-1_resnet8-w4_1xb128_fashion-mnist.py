@@ -1,0 +1,44 @@
+# The demo: SwitOKD on real offline data, a few minutes on 2 CPU cores.
+# Teacher WRN-16-1 (0.17M parameters) -> student ResNet-8 with 4 base
+# channels (5K parameters): a large gap, so the teacher does pause.
+_base_ = [
+    './_base_/datasets/fashion_mnist_bs128.py',
+    './_base_/switokd_runtime.py',
+]
+
+model = dict(
+    type='SwitOKD',
+    student=dict(
+        type='ImageClassifier',
+        backbone=dict(
+            type='CifarResNet', depth=8, base_channels=4, in_channels=1),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=16)),
+    teacher=dict(
+        type='ImageClassifier',
+        backbone=dict(
+            type='WideResNet', depth=16, widen_factor=1, in_channels=1),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
+    alpha=1.0,
+    beta=1.0,
+    tau=1.0,
+    threshold=dict(type='AdaptiveThreshold'),
+    eval_teacher=True)
+
+# A 20k-image subset of the training set keeps the demo short.
+train_dataloader = dict(dataset=dict(indices=20000))
+
+_sgd = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
+optim_wrapper = dict(
+    constructor='SwitOKDOptimWrapperConstructor',
+    student=dict(optimizer=_sgd),
+    teacher=dict(optimizer=_sgd))
+param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
+
+train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)
+val_cfg = dict()
+test_cfg = dict()
+
+default_hooks = dict(logger=dict(type='LoggerHook', interval=20))
+randomness = dict(seed=0)

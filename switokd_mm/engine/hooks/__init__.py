@@ -1,0 +1,3 @@
+from .mode_switch_hook import ModeSwitchHook
+
+__all__ = ['ModeSwitchHook']

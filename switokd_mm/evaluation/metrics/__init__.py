@@ -1,0 +1,3 @@
+from .per_network_metric import PerNetworkMetric
+
+__all__ = ['PerNetworkMetric']

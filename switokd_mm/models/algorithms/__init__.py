@@ -1,0 +1,3 @@
+from .switokd import SwitOKD
+
+__all__ = ['SwitOKD']

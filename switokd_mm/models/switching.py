@@ -1,0 +1,163 @@
+"""The switching math of SwitOKD as small pure functions.
+
+Notation follows the paper (Qian et al., ECCV 2022): ``p^tau = softmax(z /
+tau)``, ``y`` the (one-hot or soft) target. Every statistic is a per-sample L1
+distance *summed over the classes* and then averaged over the batch, as the
+authors' released code computes it (the paper's Eq. 1 writes a 1/K factor that
+the code does not apply). Each distance therefore lies in [0, 2].
+"""
+from typing import NamedTuple
+
+import torch
+from torch import Tensor
+
+from switokd_mm.registry import THRESHOLDS
+
+
+class GapStatistics(NamedTuple):
+    """Batch statistics that drive the switch (0-dim float32 tensors).
+
+    Attributes:
+        gap: distillation gap G = mean_i sum_k |p_s - p_t|.
+        ds: student's distance to the target, mean_i sum_k |p_s - y|.
+        dt: teacher's distance to the target, mean_i sum_k |p_t - y|.
+    """
+    gap: Tensor
+    ds: Tensor
+    dt: Tensor
+
+
+@torch.no_grad()
+def gap_statistics(student_logits: Tensor,
+                   teacher_logits: Tensor,
+                   targets: Tensor,
+                   tau: float = 1.0) -> GapStatistics:
+    """Compute G, ds and dt of one batch.
+
+    Args:
+        student_logits: student logits, shape (B, K).
+        teacher_logits: teacher logits, shape (B, K).
+        targets: target probabilities (one-hot or soft labels), shape (B, K).
+        tau: temperature of the softmax. Defaults to 1.
+
+    Returns:
+        GapStatistics: the three batch means, computed in float32 whatever
+        the logits' dtype so that mixed precision does not move the switch.
+    """
+    p_s = torch.softmax(student_logits.float() / tau, dim=1)
+    p_t = torch.softmax(teacher_logits.float() / tau, dim=1)
+    y = targets.float()
+    return GapStatistics(
+        gap=(p_s - p_t).abs().sum(dim=1).mean(),
+        ds=(p_s - y).abs().sum(dim=1).mean(),
+        dt=(p_t - y).abs().sum(dim=1).mean())
+
+
+def _safe_ratio(numerator: Tensor, denominator: Tensor) -> Tensor:
+    """``numerator / denominator``, defined as 0 where the denominator is 0.
+
+    Both distances are zero only when both networks fit the targets exactly;
+    then the exponent factor is irrelevant (it multiplies dt = 0) and 0 keeps
+    the threshold finite instead of NaN.
+    """
+    safe = torch.where(denominator > 0, denominator, torch.ones_like(denominator))
+    return torch.where(denominator > 0, numerator / safe,
+                       torch.zeros_like(numerator))
+
+
+def adaptive_threshold(ds: Tensor, dt: Tensor) -> Tensor:
+    """Adaptive threshold of Eq. 13: ``ds - exp(-r) * dt``, r = dt / (ds + dt).
+
+    Args:
+        ds: student-to-target distance.
+        dt: teacher-to-target distance.
+
+    Returns:
+        Tensor: the threshold delta.
+    """
+    return ds - torch.exp(-_safe_ratio(dt, ds + dt)) * dt
+
+
+def ratio_threshold(ds: Tensor, dt: Tensor) -> Tensor:
+    """Variant of Eq. 13 with ``r = dt / ds`` (the paper's Fig. 4e).
+
+    Args:
+        ds: student-to-target distance.
+        dt: teacher-to-target distance.
+
+    Returns:
+        Tensor: the threshold delta.
+    """
+    return ds - torch.exp(-_safe_ratio(dt, ds)) * dt
+
+
+def expert_gate(gap: Tensor,
+                delta: Tensor,
+                ds: Tensor,
+                dt: Tensor,
+                require_teacher_ahead: bool = True) -> bool:
+    """Decide the mode: True for expert mode (teacher paused).
+
+    Args:
+        gap: distillation gap G.
+        delta: switching threshold.
+        ds: student-to-target distance.
+        dt: teacher-to-target distance.
+        require_teacher_ahead: also require ``dt < ds`` (the teacher fits the
+            targets better than the student), as the authors' released code
+            does. False follows the paper's ``G > delta`` alone.
+
+    Returns:
+        bool: whether the teacher pauses in this iteration.
+    """
+    expert = bool(gap > delta)
+    if require_teacher_ahead:
+        expert = expert and bool(dt < ds)
+    return expert
+
+
+@THRESHOLDS.register_module()
+class AdaptiveThreshold:
+    """The paper's adaptive threshold (Eq. 13), the default.
+
+    Args:
+        ratio: ``'sum'`` for r = dt / (ds + dt) (Eq. 13), ``'student'`` for
+            r = dt / ds (Fig. 4e).
+    """
+    _RATIOS = {'sum': adaptive_threshold, 'student': ratio_threshold}
+
+    def __init__(self, ratio: str = 'sum') -> None:
+        if ratio not in self._RATIOS:
+            raise ValueError(f'AdaptiveThreshold: ratio must be one of '
+                             f'{sorted(self._RATIOS)}, got {ratio!r}')
+        self.ratio = ratio
+        self._fn = self._RATIOS[ratio]
+
+    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
+        return self._fn(ds, dt)
+
+
+@THRESHOLDS.register_module()
+class FixedThreshold:
+    """A constant threshold (the paper's ablation B).
+
+    Args:
+        delta: the threshold; G lies in [0, 2], so must delta.
+    """
+
+    def __init__(self, delta: float) -> None:
+        if not 0.0 <= float(delta) <= 2.0:
+            raise ValueError(f'FixedThreshold: delta must lie in [0, 2] (the '
+                             f'range of the gap G), got {delta}')
+        self.delta = float(delta)
+
+    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
+        return torch.full_like(ds, self.delta)
+
+
+@THRESHOLDS.register_module()
+class NeverSwitch:
+    """An infinite threshold: the teacher never pauses (DML, ablation A)."""
+
+    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
+        return torch.full_like(ds, float('inf'))

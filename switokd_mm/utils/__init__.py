@@ -1,0 +1,8 @@
+from .preflight import check_data_roots
+from .safe_checkpoint import (UnsafeCheckpointError, allowed_checkpoint_globals,
+                              load_local_checkpoint)
+
+__all__ = [
+    'UnsafeCheckpointError', 'allowed_checkpoint_globals', 'check_data_roots',
+    'load_local_checkpoint'
+]
