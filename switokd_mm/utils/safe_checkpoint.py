@@ -22,16 +22,37 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds objects outside the allow-list."""
 
 
+#: HistoryBuffer's built-in statistics; mmengine pickles each of them as
+#: ``getattr(HistoryBuffer, name)``.
+HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+
+
+def _history_buffer_statistic(owner: Any, name: str) -> Any:
+    """Stand-in for ``builtins.getattr`` while unpickling.
+
+    A real ``getattr`` would let a crafted file reach any attribute (and so
+    plant arbitrary callables in HistoryBuffer's method registry); this one
+    resolves only HistoryBuffer's built-in statistics methods.
+    """
+    if owner is HistoryBuffer and name in HISTORY_BUFFER_STATISTICS:
+        return getattr(HistoryBuffer, name)
+    raise UnsafeCheckpointError(
+        f'checkpoint asks for attribute {name!r} of {owner!r}; only '
+        f'HistoryBuffer.{{{", ".join(HISTORY_BUFFER_STATISTICS)}}} are allowed')
+
+
 def allowed_checkpoint_globals() -> List[Any]:
     """The non-tensor types an mmengine 0.10 training checkpoint contains.
 
     Returns:
         list: classes and reconstructor functions for
-        ``torch.serialization.safe_globals``.
+        ``torch.serialization.safe_globals`` (a ``(function, name)`` pair
+        serves that function for the global ``name``).
     """
     float_dtypes = (np.float64, np.float32, np.int64, np.int32, np.bool_)
     return [
         HistoryBuffer,
+        (_history_buffer_statistic, 'builtins.getattr'),
         np.ndarray,
         np.dtype,
         np._core.multiarray._reconstruct,
@@ -63,6 +84,8 @@ def load_local_checkpoint(filename: str,
         with torch.serialization.safe_globals(allowed_checkpoint_globals()):
             return torch.load(filename, map_location=map_location,
                               weights_only=True)
+    except UnsafeCheckpointError:
+        raise
     except pickle.UnpicklingError as error:
         raise UnsafeCheckpointError(
             f'Refusing to load {filename}: it contains an object that is '

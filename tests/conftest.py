@@ -1,0 +1,76 @@
+"""Shared fixtures: tiny classifiers whose logits the tests control."""
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+import switokd_mm  # noqa: E402,F401
+from mmpretrain.registry import MODELS  # noqa: E402
+from mmpretrain.structures import DataSample  # noqa: E402
+from mmpretrain.utils import register_all_modules  # noqa: E402
+
+register_all_modules(init_default_scope=True)
+
+REPO = Path(__file__).resolve().parents[1]
+FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
+
+
+@MODELS.register_module(force=True)
+class FlattenBackbone(nn.Module):
+    """Test backbone: the input itself, flattened. With a linear head the
+    logits are ``x @ W.T + b``, so a test sets them through W and b.
+    ``norm_channels`` adds a BatchNorm1d (no affine) to test BN buffers."""
+
+    def __init__(self, norm_channels: int = 0, init_cfg=None):
+        super().__init__()
+        self.norm = (nn.BatchNorm1d(norm_channels, affine=False)
+                     if norm_channels else nn.Identity())
+
+    def forward(self, x):
+        return (self.norm(x.flatten(1)), )
+
+
+def linear_classifier(num_classes: int, in_channels: int = None,
+                      norm: bool = False) -> dict:
+    """Config of an ImageClassifier computing one linear layer (optionally
+    after a BatchNorm of its input)."""
+    in_channels = in_channels or num_classes
+    return dict(
+        type='ImageClassifier',
+        backbone=dict(type='FlattenBackbone',
+                      norm_channels=in_channels if norm else 0),
+        head=dict(type='LinearClsHead', num_classes=num_classes,
+                  in_channels=in_channels))
+
+
+def set_linear(classifier: nn.Module, weight: torch.Tensor,
+               bias: torch.Tensor = None) -> None:
+    """Overwrite the head of a :func:`linear_classifier`."""
+    with torch.no_grad():
+        classifier.head.fc.weight.copy_(weight)
+        classifier.head.fc.bias.copy_(
+            torch.zeros(weight.size(0)) if bias is None else bias)
+
+
+def make_batch(inputs: torch.Tensor, labels) -> dict:
+    """A dataloader-style batch of 4D inputs (B, D, 1, 1) and labels."""
+    samples = [DataSample().set_gt_label(int(label)) for label in labels]
+    return dict(inputs=[x.view(-1, 1, 1) for x in inputs],
+                data_samples=samples)
+
+
+@pytest.fixture(scope='session')
+def fashion_mnist_root(tmp_path_factory) -> Path:
+    """The real Fashion-MNIST, unpacked once per test session."""
+    if not FASHION_MNIST_SRC.is_dir():
+        pytest.fail('Fashion-MNIST is missing: run `apt-get install '
+                    'dataset-fashion-mnist` (tools/run_tests.sh does).')
+    from tools.dataset_converters.prepare_fashion_mnist import prepare
+    root = tmp_path_factory.mktemp('fashion_mnist')
+    prepare(FASHION_MNIST_SRC, root)
+    return root

@@ -1,0 +1,33 @@
+"""Missing data is reported before training starts, with a way to get it."""
+import pytest
+from mmengine.config import Config
+
+from switokd_mm.utils import check_data_roots
+
+
+def cfg_with_root(root, dataset_type='FashionMNIST', wrapped=False):
+    dataset = dict(type=dataset_type, data_root=str(root))
+    if wrapped:
+        dataset = dict(type='RepeatDataset', times=2, dataset=dataset)
+    return Config(dict(train_dataloader=dict(dataset=dataset),
+                       val_dataloader=None))
+
+
+def test_missing_root_names_loader_and_hint(tmp_path):
+    with pytest.raises(FileNotFoundError) as error:
+        check_data_roots(cfg_with_root(tmp_path / 'nope'),
+                         ('train_dataloader', 'val_dataloader'))
+    message = str(error.value)
+    assert 'train_dataloader' in message and 'nope' in message
+    assert 'apt-get install dataset-fashion-mnist' in message
+
+
+def test_wrapped_dataset_is_checked(tmp_path):
+    with pytest.raises(FileNotFoundError, match='CIFAR-100'):
+        check_data_roots(cfg_with_root(tmp_path / 'c', 'CIFAR100', True),
+                         ('train_dataloader', ))
+
+
+def test_existing_root_passes(tmp_path):
+    check_data_roots(cfg_with_root(tmp_path), ('train_dataloader',
+                                               'val_dataloader'))
