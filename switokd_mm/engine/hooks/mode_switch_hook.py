@@ -19,7 +19,9 @@ class ModeSwitchHook(Hook):
     and mode as ``switokd/iter_<name>`` scalars (the logger's own
     ``switokd/<name>`` entries are window means). At the end of each train
     epoch it writes ``switokd/expert_fraction`` (share of the epoch's
-    iterations in expert mode) and ``switokd/num_switches``, and logs them.
+    iterations in expert mode) and ``switokd/num_switches`` with the epoch
+    as step, and logs them. G, delta, ds, dt and the mode also reach the
+    MessageHub (``train/switokd/*``) as the model's log variables.
 
     Args:
         interval: write per-iteration scalars every ``interval`` iterations.
@@ -56,8 +58,9 @@ class ModeSwitchHook(Hook):
             'switokd/expert_fraction': expert / iters,
             'switokd/num_switches': end['num_switches'] - start['num_switches'],
         }
-        for key, value in summary.items():
-            runner.message_hub.update_scalar(f'train/{key}', value)
+        # Written to the visualizer directly with the epoch as step, like
+        # mmengine's validation metrics; a MessageHub scalar would be re-logged
+        # with every later iteration log.
         runner.visualizer.add_scalars(summary, step=runner.epoch + 1)
         runner.logger.info(
             f'SwitOKD epoch {runner.epoch + 1}: expert mode in {expert}/'

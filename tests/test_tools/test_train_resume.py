@@ -1,0 +1,125 @@
+"""End to end through tools/train.py and tools/test.py on real data:
+train, validate, checkpoint, resume, test."""
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.runner.checkpoint import _load_checkpoint
+
+from tools import test as test_tool
+from tools import train as train_tool
+
+CONFIG = str(Path(__file__).parents[1] / 'fixtures' /
+             'tiny_switokd_fashion_mnist.py')
+CONTRACT_KEYS = ('switokd/gap', 'switokd/delta', 'switokd/ds', 'switokd/dt',
+                 'switokd/expert')
+
+
+def run_train(work_dir, data_root, name, *extra):
+    options = [f'{loader}.dataset.data_root={data_root}'
+               for loader in ('train_dataloader', 'val_dataloader',
+                              'test_dataloader')]
+    train_tool.main([CONFIG, '--work-dir', str(work_dir), *extra,
+                     '--cfg-options', f'experiment_name={name}', *options])
+
+
+def scalars(work_dir):
+    """Every line of every scalars.json in the run, in run order."""
+    lines = []
+    for path in sorted(Path(work_dir).glob('*/vis_data/scalars.json')):
+        lines += [json.loads(line) for line in path.read_text().splitlines()]
+    return lines
+
+
+def mode_sequence(work_dir):
+    return [(line['step'], line['switokd/iter_expert'])
+            for line in scalars(work_dir) if 'switokd/iter_expert' in line]
+
+
+@pytest.fixture(scope='module')
+def straight_run(tmp_path_factory, fashion_mnist_root):
+    work_dir = tmp_path_factory.mktemp('straight')
+    run_train(work_dir, fashion_mnist_root, 'straight')
+    return work_dir
+
+
+def test_run_logs_contract_keys_and_accuracies(straight_run):
+    lines = scalars(straight_run)
+    logged = set().union(*lines)
+    assert set(CONTRACT_KEYS) <= logged
+    assert {'student/accuracy/top1', 'teacher/accuracy/top1',
+            'switokd/expert_fraction', 'switokd/num_switches'} <= logged
+    modes = [expert for _, expert in mode_sequence(straight_run)]
+    assert len(modes) == 24  # 3 epochs x 8 iterations, one entry each
+    assert 0 < sum(modes) < len(modes), 'fixture should hold both modes'
+    fractions = [line['switokd/expert_fraction'] for line in lines
+                 if 'switokd/expert_fraction' in line]
+    per_epoch = [sum(modes[i:i + 8]) / 8 for i in range(0, 24, 8)]
+    assert fractions == pytest.approx(per_epoch)
+
+
+def test_checkpoint_holds_networks_optimizers_and_switching_state(
+        straight_run):
+    ckpt = _load_checkpoint(str(straight_run / 'epoch_3.pth'))
+    keys = ckpt['state_dict'].keys()
+    assert any(k.startswith('student.backbone.') for k in keys)
+    assert any(k.startswith('teacher.backbone.') for k in keys)
+    modes = [expert for _, expert in mode_sequence(straight_run)]
+    assert ckpt['state_dict']['num_iters'].item() == 24
+    assert ckpt['state_dict']['num_expert_iters'].item() == sum(modes)
+    switches = sum(a != b for a, b in zip(modes, modes[1:]))
+    assert ckpt['state_dict']['num_switches'].item() == switches
+    assert set(ckpt['optimizer']) == {'student', 'teacher'}
+    assert ckpt['optimizer']['teacher']['state']  # momentum buffers
+    assert set(ckpt['param_schedulers']) == {'student', 'teacher'}
+
+
+def test_resume_continues_exactly(straight_run, tmp_path, fashion_mnist_root):
+    """Stop after epoch 1 (its checkpoint), resume in a fresh folder: epochs
+    2-3 take the same modes and end with the same weights and optimizers."""
+    run_train(tmp_path, fashion_mnist_root, 'resumed', '--resume',
+              str(straight_run / 'epoch_1.pth'))
+
+    straight_modes = mode_sequence(straight_run)
+    assert mode_sequence(tmp_path) == straight_modes[8:]
+    assert len(set(m for _, m in straight_modes[8:])) == 2, \
+        'the resumed epochs should switch modes'
+    straight = _load_checkpoint(str(straight_run / 'epoch_3.pth'))
+    resumed = _load_checkpoint(str(tmp_path / 'epoch_3.pth'))
+    for key, value in straight['state_dict'].items():
+        assert torch.allclose(value.float(),
+                              resumed['state_dict'][key].float(),
+                              atol=1e-6), key
+    for net in ('student', 'teacher'):
+        for index, state in straight['optimizer'][net]['state'].items():
+            resumed_state = resumed['optimizer'][net]['state'][index]
+            assert torch.allclose(state['momentum_buffer'],
+                                  resumed_state['momentum_buffer'],
+                                  atol=1e-6)
+    assert resumed['meta']['epoch'] == 3
+
+
+def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
+                                         tmp_path):
+    out = tmp_path / 'metrics.json'
+    metrics = test_tool.main([
+        CONFIG, str(straight_run / 'epoch_3.pth'), '--work-dir',
+        str(tmp_path), '--out', str(out), '--cfg-options',
+        'experiment_name=test_tool',
+        f'test_dataloader.dataset.data_root={fashion_mnist_root}'
+    ])
+    last_val = [line for line in scalars(straight_run)
+                if 'student/accuracy/top1' in line][-1]
+    # same weights, same 128 test images: the test equals the last validation
+    assert metrics['student/accuracy/top1'] == pytest.approx(
+        last_val['student/accuracy/top1'])
+    assert metrics['teacher/accuracy/top1'] == pytest.approx(
+        last_val['teacher/accuracy/top1'])
+    assert json.loads(out.read_text()) == pytest.approx(metrics)
+
+
+def test_missing_dataset_fails_before_training(tmp_path):
+    with pytest.raises(FileNotFoundError, match='dataset-fashion-mnist'):
+        run_train(tmp_path, tmp_path / 'no_data', 'missing')
+    assert not list(tmp_path.glob('*.pth'))
