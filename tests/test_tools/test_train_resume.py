@@ -9,6 +9,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from tools import test as test_tool
 from tools import train as train_tool
+from tools.analysis.summarize_run import load_scalars, summarize
 
 CONFIG = str(Path(__file__).parents[1] / 'fixtures' /
              'tiny_switokd_fashion_mnist.py')
@@ -24,17 +25,9 @@ def run_train(work_dir, data_root, name, *extra):
                      '--cfg-options', f'experiment_name={name}', *options])
 
 
-def scalars(work_dir):
-    """Every line of every scalars.json in the run, in run order."""
-    lines = []
-    for path in sorted(Path(work_dir).glob('*/vis_data/scalars.json')):
-        lines += [json.loads(line) for line in path.read_text().splitlines()]
-    return lines
-
-
 def mode_sequence(work_dir):
     return [(line['step'], line['switokd/iter_expert'])
-            for line in scalars(work_dir) if 'switokd/iter_expert' in line]
+            for line in load_scalars(work_dir) if 'switokd/iter_expert' in line]
 
 
 @pytest.fixture(scope='module')
@@ -45,7 +38,7 @@ def straight_run(tmp_path_factory, fashion_mnist_root):
 
 
 def test_run_logs_contract_keys_and_accuracies(straight_run):
-    lines = scalars(straight_run)
+    lines = load_scalars(straight_run)
     logged = set().union(*lines)
     assert set(CONTRACT_KEYS) <= logged
     assert {'student/accuracy/top1', 'teacher/accuracy/top1',
@@ -109,7 +102,7 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
         'experiment_name=test_tool',
         f'test_dataloader.dataset.data_root={fashion_mnist_root}'
     ])
-    last_val = [line for line in scalars(straight_run)
+    last_val = [line for line in load_scalars(straight_run)
                 if 'student/accuracy/top1' in line][-1]
     # same weights, same 128 test images: the test equals the last validation
     assert metrics['student/accuracy/top1'] == pytest.approx(
@@ -123,3 +116,12 @@ def test_missing_dataset_fails_before_training(tmp_path):
     with pytest.raises(FileNotFoundError, match='dataset-fashion-mnist'):
         run_train(tmp_path, tmp_path / 'no_data', 'missing')
     assert not list(tmp_path.glob('*.pth'))
+
+
+def test_summary_matches_the_checkpoint(straight_run):
+    summary = summarize(load_scalars(straight_run))
+    state = _load_checkpoint(str(straight_run / 'epoch_3.pth'))['state_dict']
+    assert summary['iterations'] == state['num_iters'].item()
+    assert summary['expert_iterations'] == state['num_expert_iters'].item()
+    assert summary['switches'] == state['num_switches'].item()
+    assert 0 <= summary['student/accuracy/top1'] <= 100

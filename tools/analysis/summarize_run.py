@@ -1,0 +1,76 @@
+"""Print what a SwitOKD run achieved: accuracies and what the switch did.
+
+    python tools/analysis/summarize_run.py work_dirs/demo
+
+Reads the run's scalars (mmengine's LocalVisBackend ``vis_data/
+scalars.json``; every timestamped sub-folder in order, so a resumed run is
+read whole).
+"""
+import argparse
+import json
+from pathlib import Path
+from typing import Dict, List
+
+
+def load_scalars(work_dir: str) -> List[dict]:
+    """Every scalar record of the run, oldest first.
+
+    Args:
+        work_dir: the run's work directory.
+
+    Returns:
+        list[dict]: one dict per logged line (``step`` plus values).
+    """
+    files = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
+    if not files:
+        raise FileNotFoundError(f'no */vis_data/scalars.json under {work_dir}'
+                                f' (is it a work_dir of tools/train.py?)')
+    return [json.loads(line) for path in files
+            for line in path.read_text().splitlines() if line.strip()]
+
+
+def summarize(records: List[dict]) -> Dict[str, float]:
+    """Last validation accuracies and the whole run's switching statistics.
+
+    Modes are counted from the per-iteration ``switokd/iter_expert`` records
+    (the last record of a step wins, so an epoch repeated after a resume is
+    counted once).
+    """
+    modes = {r['step']: r['switokd/iter_expert'] for r in records
+             if 'switokd/iter_expert' in r}
+    sequence = [modes[step] for step in sorted(modes)]
+    summary = {}
+    accuracies = [r for r in records
+                  if any(k.endswith('accuracy/top1') for k in r)]
+    if accuracies:
+        summary.update({k: v for k, v in accuracies[-1].items()
+                        if k.endswith('accuracy/top1')})
+    summary['iterations'] = len(sequence)
+    summary['expert_iterations'] = int(sum(sequence))
+    summary['expert_fraction'] = (sum(sequence) / len(sequence)
+                                  if sequence else float('nan'))
+    summary['switches'] = sum(a != b for a, b in zip(sequence, sequence[1:]))
+    return summary
+
+
+def format_summary(work_dir: str, summary: Dict[str, float]) -> str:
+    lines = [f'SwitOKD run {work_dir}']
+    for key in sorted(k for k in summary if k.endswith('accuracy/top1')):
+        lines.append(f'  {key}: {summary[key]:.2f}%')
+    lines.append(
+        f"  expert mode: {summary['expert_iterations']}/"
+        f"{summary['iterations']} iterations "
+        f"({100 * summary['expert_fraction']:.1f}%), "
+        f"{summary['switches']} switches")
+    return '\n'.join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('work_dir', help='work directory of a training run')
+    args = parser.parse_args(argv)
+    print(format_summary(args.work_dir, summarize(load_scalars(args.work_dir))))
+
+
+if __name__ == '__main__':
+    main()
