@@ -125,3 +125,19 @@ def test_summary_matches_the_checkpoint(straight_run):
     assert summary['expert_iterations'] == state['num_expert_iters'].item()
     assert summary['switches'] == state['num_switches'].item()
     assert 0 <= summary['student/accuracy/top1'] <= 100
+
+
+def test_amp_without_cuda_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    with pytest.raises(SystemExit, match='needs a CUDA device'):
+        train_tool.main([CONFIG, '--amp', '--work-dir', str(tmp_path)])
+
+
+def test_amp_sets_every_network_wrapper(monkeypatch):
+    """The config edit only; building AmpOptimWrapper itself needs CUDA."""
+    from mmengine.config import Config
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    cfg = Config.fromfile(CONFIG)
+    train_tool.enable_amp(cfg)
+    assert cfg.optim_wrapper.student.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.teacher.type == 'AmpOptimWrapper'

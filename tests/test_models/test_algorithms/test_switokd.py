@@ -243,3 +243,32 @@ def test_predict_attaches_teacher_predictions():
     out = model.val_step(make_batch(INPUTS, LABELS))
     assert [s.pred_label.item() for s in out] == [(i + 1) % K for i in LABELS]
     assert [s.teacher.pred_label.item() for s in out] == LABELS
+
+
+def test_non_finite_error_names_the_iteration():
+    from mmengine.logging import MessageHub
+    MessageHub.get_current_instance().update_info('iter', 41)
+    model, optim = build(torch.zeros(K, K), CONFIDENT_RIGHT)
+    set_linear(model.student, torch.full((K, K), float('inf')))
+    with pytest.raises(FloatingPointError, match='iteration 42'):
+        model.train_step(make_batch(INPUTS, LABELS), optim)
+
+
+def test_statistics_are_averaged_over_ranks_by_batch_size(monkeypatch):
+    """Two ranks: this one holds 4 samples, the other (simulated) 12."""
+    from switokd_mm.models.algorithms import switokd as module
+    from switokd_mm.models.switching import GapStatistics
+    other = torch.tensor([0.2, 0.4, 0.8, 1.0]) * 12  # G, ds, dt, 1 x batch
+
+    def fake_all_reduce(tensor, op):
+        assert op == 'sum'
+        tensor.add_(other)
+
+    monkeypatch.setattr(module, 'get_world_size', lambda: 2)
+    monkeypatch.setattr(module, 'all_reduce', fake_all_reduce)
+    model, _ = build(torch.zeros(K, K), CONFIDENT_RIGHT)
+    mine = GapStatistics(*torch.tensor([0.6, 1.2, 0.4]))
+    merged = model._synchronise(mine, batch_size=4)
+    expected = [(0.6 * 4 + 0.2 * 12) / 16, (1.2 * 4 + 0.4 * 12) / 16,
+                (0.4 * 4 + 0.8 * 12) / 16]
+    assert [v.item() for v in merged] == pytest.approx(expected)
