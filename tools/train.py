@@ -7,8 +7,6 @@ Same arguments as mmpretrain's tools/train.py, e.g.::
     python tools/train.py CONFIG --resume PATH.pth   # a given checkpoint
 """
 import argparse
-import os
-import os.path as osp
 import warnings
 
 # mmcv-lite has no compiled ops; mmpretrain warns about one it never uses
@@ -16,18 +14,18 @@ import warnings
 warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots  # noqa: E402
+from switokd_mm.utils.cli import (add_runner_args, build_runner,  # noqa: E402
+                                  load_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a model')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='folder for logs and checkpoints')
+    add_runner_args(parser)
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from the given checkpoint, or, without a value, from '
@@ -38,17 +36,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='do not evaluate during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the LR by actual / base batch size')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, key=value (e.g. '
-        'train_cfg.max_epochs=2 model.alpha=0.5)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parser.parse_args(argv)
 
 
 def enable_amp(cfg: Config) -> None:
@@ -69,15 +57,9 @@ def enable_amp(cfg: Config) -> None:
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command-line arguments to the config."""
+    """Apply the training arguments to the config."""
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         enable_amp(cfg)
     if args.resume is not None:
@@ -85,17 +67,14 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.load_from = None if args.resume == 'auto' else args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     return cfg
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args), args)
     check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
-    runner = (Runner.from_cfg(cfg) if 'runner_type' not in cfg else
-              RUNNERS.build(cfg))
+    runner = build_runner(cfg)
     runner.train()
 
 
