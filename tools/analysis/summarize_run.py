@@ -30,15 +30,16 @@ def load_scalars(work_dir: str) -> List[dict]:
 
 
 def summarize(records: List[dict]) -> Dict[str, float]:
-    """Last validation accuracies and the whole run's switching statistics.
+    """Last validation accuracies and the whole run's switching statistics
+    (expert iterations, switches, mean G and delta).
 
     Modes are counted from the per-iteration ``switokd/iter_expert`` records
     (the last record of a step wins, so an epoch repeated after a resume is
     counted once).
     """
-    modes = {r['step']: r['switokd/iter_expert'] for r in records
-             if 'switokd/iter_expert' in r}
-    sequence = [modes[step] for step in sorted(modes)]
+    per_iter = {r['step']: r for r in records if 'switokd/iter_expert' in r}
+    sequence = [per_iter[step]['switokd/iter_expert']
+                for step in sorted(per_iter)]
     summary = {}
     accuracies = [r for r in records
                   if any(k.endswith('accuracy/top1') for k in r)]
@@ -50,6 +51,11 @@ def summarize(records: List[dict]) -> Dict[str, float]:
     summary['expert_fraction'] = (sum(sequence) / len(sequence)
                                   if sequence else float('nan'))
     summary['switches'] = sum(a != b for a, b in zip(sequence, sequence[1:]))
+    for key in ('gap', 'delta'):
+        values = [r[f'switokd/iter_{key}'] for r in per_iter.values()
+                  if f'switokd/iter_{key}' in r]
+        summary[f'{key}_mean'] = (sum(values) / len(values)
+                                  if values else float('nan'))
     return summary
 
 
@@ -62,6 +68,8 @@ def format_summary(work_dir: str, summary: Dict[str, float]) -> str:
         f"{summary['iterations']} iterations "
         f"({100 * summary['expert_fraction']:.1f}%), "
         f"{summary['switches']} switches")
+    lines.append(f"  mean gap G {summary['gap_mean']:.3f} vs mean threshold "
+                 f"delta {summary['delta_mean']:.3f}")
     return '\n'.join(lines)
 
 

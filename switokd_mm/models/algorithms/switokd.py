@@ -34,6 +34,10 @@ class SwitOKD(BaseModel):
       learns; the teacher gets no backward pass and no optimizer step, so its
       weights and optimizer state stay bit-identical.
 
+    The classifiers' own ``head.loss`` settings are not used: both networks
+    are trained with the losses above (cross-entropy on one-hot labels, or
+    on the soft targets of Mixup/CutMix batch augments).
+
     Args:
         student: config of the student, an mmpretrain classifier.
         teacher: config of the teacher, an mmpretrain classifier with the
@@ -128,12 +132,15 @@ class SwitOKD(BaseModel):
         inputs, data_samples = data['inputs'], data['data_samples']
         targets = self._targets(data_samples)
 
+        # Each forward runs in its own wrapper's context (autocast under AMP,
+        # no_sync while accumulating gradients); losses and statistics are
+        # then computed in float32.
         with optim_wrapper['student'].optim_context(self.student):
-            student_logits = self.student(inputs, mode='tensor')
+            student_logits = self.student(inputs, mode='tensor').float()
         bn_state = (self._teacher_bn_state()
                     if self.freeze_teacher_bn_in_expert else None)
         with optim_wrapper['teacher'].optim_context(self.teacher):
-            teacher_logits = self.teacher(inputs, mode='tensor')
+            teacher_logits = self.teacher(inputs, mode='tensor').float()
 
         stats = self._synchronise(
             gap_statistics(student_logits.detach(), teacher_logits.detach(),
