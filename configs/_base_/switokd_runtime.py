@@ -1,5 +1,6 @@
 # Runtime shared by every SwitOKD config: mmpretrain's defaults plus the
-# plugin import, the mode-switch hook and checkpoints ranked by the student.
+# plugin import, its distributed wrapper, the mode-switch hook, buffer
+# averaging across ranks and checkpoints ranked by the student.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['switokd_mm'], allow_failed_imports=False)
@@ -12,4 +13,13 @@ default_hooks = dict(
         save_best='student/accuracy/top1',
         rule='greater'))
 
-custom_hooks = [dict(type='ModeSwitchHook', interval=1)]
+# SwitOKD steps its networks separately: torch's DDP cannot wrap it (see
+# SwitOKDDataParallel). Not used in single-process runs.
+model_wrapper_cfg = dict(type='SwitOKDDataParallel')
+
+custom_hooks = [
+    dict(type='ModeSwitchHook', interval=1),
+    # averages BatchNorm statistics over ranks after each training epoch and
+    # before validation (a no-op in a single process)
+    dict(type='SyncBuffersHook'),
+]

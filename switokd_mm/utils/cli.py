@@ -7,6 +7,8 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from .dist_env import init_cpu_process_group
+
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
     """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, ``--local-rank``
@@ -25,8 +27,10 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
 def load_config(args: argparse.Namespace) -> Config:
     """Load ``args.config`` and apply the arguments of
     :func:`add_runner_args`; the work dir defaults to
-    ``work_dirs/<config name>``."""
+    ``work_dirs/<config name>``. A distributed launch on a machine without
+    CUDA gets its gloo process group here."""
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    init_cpu_process_group(args.launcher)
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:

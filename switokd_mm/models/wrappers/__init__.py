@@ -1,0 +1,3 @@
+from .switokd_data_parallel import SwitOKDDataParallel
+
+__all__ = ['SwitOKDDataParallel']
