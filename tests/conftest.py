@@ -10,29 +10,15 @@ warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import switokd_mm  # noqa: E402,F401
-from mmpretrain.registry import MODELS  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 from mmpretrain.utils import register_all_modules  # noqa: E402
 
 register_all_modules(init_default_scope=True)
 
+import tests.fixtures.modules  # noqa: E402,F401  (FlattenBackbone, ...)
+
 REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
-
-
-@MODELS.register_module(force=True)
-class FlattenBackbone(nn.Module):
-    """Test backbone: the input itself, flattened. With a linear head the
-    logits are ``x @ W.T + b``, so a test sets them through W and b.
-    ``norm_channels`` adds a BatchNorm1d (no affine) to test BN buffers."""
-
-    def __init__(self, norm_channels: int = 0, init_cfg=None):
-        super().__init__()
-        self.norm = (nn.BatchNorm1d(norm_channels, affine=False)
-                     if norm_channels else nn.Identity())
-
-    def forward(self, x):
-        return (self.norm(x.flatten(1)), )
 
 
 def linear_classifier(num_classes: int, in_channels: int = None,

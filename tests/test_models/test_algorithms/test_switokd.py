@@ -4,7 +4,7 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import linear_classifier, make_batch, set_linear
+from tests.conftest import linear_classifier, make_batch, set_linear
 from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
 K = 4
@@ -12,8 +12,11 @@ LABELS = [0, 1, 2, 3]
 # Input i is one-hot(i), so logits = W[:, i] + b and each weight column is
 # one sample's logits.
 INPUTS = torch.eye(K)
-CONFIDENT_RIGHT = 6.0 * torch.eye(K)
-# Column i puts its mass on class (i + 1) mod K: confidently wrong.
+# p = 0.87 on the true class.
+CONFIDENT_RIGHT = 3.0 * torch.eye(K)
+# Column i puts 0.99 on class (i + 1) mod K: confidently wrong. Against
+# CONFIDENT_RIGHT, G - delta = 0.135 (expert); a uniform student gives
+# G - delta = -0.036 (learning). Margins well above float error.
 CONFIDENT_WRONG = 6.0 * torch.roll(torch.eye(K), 1, dims=0)
 
 

@@ -1,0 +1,88 @@
+"""Two gloo processes on the CPU through tools/dist_train.sh: every rank
+decides alike, stays identical, and matches one process with the global
+batch; a paused teacher stays bit-identical on every rank."""
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.runner.checkpoint import _load_checkpoint
+
+ROOT = Path(__file__).parents[2]
+CONFIG = 'tests/fixtures/tiny_linear_switokd_fashion_mnist.py'
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def launch(command, work_dir, data_root, *options):
+    """Run a training command in a subprocess; fail with its output."""
+    data = [f'{loader}.dataset.data_root={data_root}'
+            for loader in ('train_dataloader', 'val_dataloader',
+                           'test_dataloader')]
+    env = dict(os.environ, PORT=str(free_port()), PYTHON=sys.executable,
+               PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [*command, '--work-dir', str(work_dir), '--cfg-options', *data,
+         *options], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[
+        -3000:]
+
+
+def rank_records(work_dir, world_size):
+    return [_load_checkpoint(str(Path(work_dir) / f'rank{rank}.pth'))
+            for rank in range(world_size)]
+
+
+@pytest.fixture(scope='module')
+def two_process_run(tmp_path_factory, fashion_mnist_root):
+    work_dir = tmp_path_factory.mktemp('dist2')
+    launch(['bash', 'tools/dist_train.sh', CONFIG, '2'], work_dir,
+           fashion_mnist_root, 'train_dataloader.batch_size=16')
+    return rank_records(work_dir, 2)
+
+
+def test_ranks_take_the_same_modes_and_stay_identical(two_process_run):
+    rank0, rank1 = two_process_run
+    assert rank0['modes'] == rank1['modes']
+    assert 0 < sum(rank0['modes']) < len(rank0['modes']), \
+        'the fixture should hold both modes'
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+
+
+def test_two_processes_equal_one_with_the_global_batch(
+        two_process_run, tmp_path, fashion_mnist_root):
+    launch([sys.executable, 'tools/train.py', CONFIG], tmp_path,
+           fashion_mnist_root, 'train_dataloader.batch_size=32')
+    (single, ) = rank_records(tmp_path, 1)
+    assert single['modes'] == two_process_run[0]['modes']
+    for key, value in single['state_dict'].items():
+        assert torch.allclose(value.float(),
+                              two_process_run[0]['state_dict'][key].float(),
+                              atol=1e-5), key
+
+
+def test_paused_teacher_is_bit_identical_on_every_rank(tmp_path,
+                                                       fashion_mnist_root):
+    # delta = 0 without the dt < ds clause: every iteration is expert mode
+    launch(['bash', 'tools/dist_train.sh', CONFIG, '2'], tmp_path,
+           fashion_mnist_root, 'train_dataloader.batch_size=16',
+           'train_cfg.max_epochs=1', 'model.threshold.delta=0.0',
+           'model.require_teacher_ahead=False')
+    records = rank_records(tmp_path, 2)
+    for record in records:
+        assert set(record['modes']) == {1.0}
+        for key, start in record['at_start'].items():
+            unchanged = torch.equal(record['state_dict'][key], start)
+            if key.startswith('teacher.'):
+                assert unchanged, key
+            elif key.startswith('student.') and key.endswith('weight'):
+                assert not unchanged, key
