@@ -40,20 +40,21 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def enable_amp(cfg: Config) -> None:
-    """Switch every network's optimizer wrapper to ``AmpOptimWrapper``.
+    """Mixed precision for every network's optimizer wrapper.
 
+    With CUDA: mmengine's ``AmpOptimWrapper`` (fp16, dynamic loss scaling).
+    Without: :class:`AutocastOptimWrapper` (bfloat16 autocast, no scaling).
     mmpretrain's ``--amp`` overwrites ``optim_wrapper.type``, which would
     break a dict of per-network wrappers; each entry is set instead.
     """
-    if not torch.cuda.is_available():
-        raise SystemExit('--amp: mixed precision needs a CUDA device here '
-                         '(mmengine AmpOptimWrapper); none is available.')
+    amp = (dict(type='AmpOptimWrapper', loss_scale='dynamic')
+           if torch.cuda.is_available() else
+           dict(type='AutocastOptimWrapper', dtype='bfloat16'))
     wrappers = cfg.optim_wrapper
     entries = ([wrappers] if 'optimizer' in wrappers else
                [v for v in wrappers.values() if isinstance(v, dict)])
     for entry in entries:
-        entry['type'] = 'AmpOptimWrapper'
-        entry.setdefault('loss_scale', 'dynamic')
+        entry.update(amp)
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:

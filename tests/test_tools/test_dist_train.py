@@ -86,3 +86,18 @@ def test_paused_teacher_is_bit_identical_on_every_rank(tmp_path,
                 assert unchanged, key
             elif key.startswith('student.') and key.endswith('weight'):
                 assert not unchanged, key
+
+
+def test_batchnorm_buffers_agree_across_ranks_after_validation(
+        tmp_path, fashion_mnist_root):
+    """Each rank normalises its own batches; SyncBuffersHook averages the
+    running statistics after the epoch and before validation."""
+    launch(['bash', 'tools/dist_train.sh',
+            'tests/fixtures/tiny_cnn_recorded_fashion_mnist.py', '2'],
+           tmp_path, fashion_mnist_root)
+    rank0, rank1 = rank_records(tmp_path, 2)
+    running = [k for k in rank0['state_dict'] if 'running_' in k]
+    assert any(k.startswith('teacher.') for k in running)
+    for key in running:
+        assert torch.equal(rank0['state_dict'][key],
+                           rank1['state_dict'][key]), key
