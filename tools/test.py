@@ -10,6 +10,8 @@ import warnings
 warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 
+from mmengine.dist import is_main_process  # noqa: E402
+
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots  # noqa: E402
 from switokd_mm.utils.cli import (add_runner_args, build_runner,  # noqa: E402
@@ -32,7 +34,7 @@ def main(argv=None) -> dict:
     check_data_roots(cfg, ('test_dataloader', ))
     runner = build_runner(cfg)
     metrics = runner.test()
-    if args.out:
+    if args.out and is_main_process():
         with open(args.out, 'w') as f:
             json.dump(metrics, f, indent=2)
     return metrics
