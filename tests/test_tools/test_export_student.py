@@ -1,0 +1,90 @@
+"""The exported student is a plain mmpretrain classifier with the same
+logits as inside SwitOKD, loaded without switokd_mm."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmpretrain.registry import MODELS
+
+from tools.model_converters.export_student import export
+
+NATIVE = dict(  # mmpretrain's own MobileNetV2: no switokd_mm module needed
+    type='ImageClassifier',
+    backbone=dict(type='MobileNetV2', widen_factor=0.5),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=1280))
+
+
+@pytest.fixture
+def switokd_checkpoint(tmp_path):
+    cfg = Config(dict(
+        default_scope='mmpretrain',
+        model=dict(type='SwitOKD', student=NATIVE,
+                   teacher=dict(NATIVE, backbone=dict(type='MobileNetV2')),
+                   data_preprocessor=dict(mean=[100.0] * 3, std=[50.0] * 3)),
+        test_evaluator=dict(type='PerNetworkMetric',
+                            metric=dict(type='Accuracy'))))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.train()
+    model.student(torch.randn(8, 3, 32, 32))  # non-trivial BN statistics
+    path = tmp_path / 'switokd.pth'
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(cfg=cfg.pretty_text,
+                              dataset_meta=dict(classes=list('abcdefghij')))),
+               path)
+    return model.eval(), path
+
+
+def test_plain_mmpretrain_gives_identical_logits(switokd_checkpoint, tmp_path):
+    model, path = switokd_checkpoint
+    stem = export(str(path), str(tmp_path / 'out'))['student']
+    inputs = torch.randn(4, 3, 32, 32)
+    torch.save(inputs, tmp_path / 'inputs.pt')
+    script = textwrap.dedent(f'''
+        import sys, torch
+        from mmpretrain.apis import init_model
+        model = init_model('{stem}.py', '{stem}.pth', device='cpu')
+        with torch.no_grad():
+            logits = model(torch.load('{tmp_path}/inputs.pt'), mode='tensor')
+        torch.save(logits, '{tmp_path}/logits.pt')
+        assert not [m for m in sys.modules if m.startswith('switokd_mm')]
+        print(type(model).__name__, model._dataset_meta['classes'][0])
+    ''')
+    result = subprocess.run([sys.executable, '-c', script], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'ImageClassifier a' in result.stdout
+    with torch.no_grad():
+        expected = model.student(inputs, mode='tensor')
+    assert torch.equal(torch.load(tmp_path / 'logits.pt'), expected)
+
+
+def test_exports_teacher_too_and_plain_config(switokd_checkpoint, tmp_path):
+    _, path = switokd_checkpoint
+    stems = export(str(path), str(tmp_path), networks=('student', 'teacher'))
+    teacher = torch.load(f"{stems['teacher']}.pth", weights_only=True)
+    assert not any(k.startswith(('teacher.', 'student.'))
+                   for k in teacher['state_dict'])
+    student_cfg = Config.fromfile(f"{stems['student']}.py")
+    assert student_cfg.model.type == 'ImageClassifier'
+    assert student_cfg.model.data_preprocessor.mean == [100.0] * 3
+    assert student_cfg.test_evaluator == dict(type='Accuracy')
+    assert 'custom_imports' not in student_cfg
+
+
+def test_unknown_network(switokd_checkpoint, tmp_path):
+    _, path = switokd_checkpoint
+    with pytest.raises(KeyError, match='assistant'):
+        export(str(path), str(tmp_path), networks=('assistant', ))
+
+
+def test_switokd_backbone_config_imports_the_plugin(tmp_path):
+    cfg = Config.fromfile('configs/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
+    from tools.model_converters.export_student import network_config
+    exported = network_config(cfg, 'student')
+    assert exported.custom_imports.imports == ['switokd_mm.models.backbones']
+    assert exported.model.backbone.type == 'CifarResNet'

@@ -1,0 +1,156 @@
+"""Export a SwitOKD network as a plain mmpretrain classifier.
+
+    python tools/model_converters/export_student.py CHECKPOINT OUT_DIR
+    python tools/model_converters/export_student.py CHECKPOINT OUT_DIR \\
+        --networks student teacher --config CONFIG
+
+Writes, per network, ``OUT_DIR/<network>.pth`` (an ``ImageClassifier``
+state dict without the ``student.`` prefix, no optimizer, no teacher) and
+``OUT_DIR/<network>.py`` (a standalone mmpretrain config: the network,
+its data preprocessor and the test data settings). mmpretrain's own
+``tools/test.py``, ``init_model``/``get_model`` and
+``ImageClassificationInferencer`` load them; only a network built from
+switokd_mm's CIFAR backbones needs switokd_mm installed (the config then
+imports it).
+"""
+import argparse
+import copy
+import os
+import os.path as osp
+import warnings
+from typing import Any, Dict, Iterator, Optional
+
+warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+import torch  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.runner.checkpoint import _load_checkpoint  # noqa: E402
+from mmpretrain.registry import METRICS, MODELS  # noqa: E402
+
+import switokd_mm  # noqa: E402,F401  (registers the plugin, safe loading)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('checkpoint', help='a SwitOKD training checkpoint')
+    parser.add_argument('out_dir', help='folder for <network>.pth/.py')
+    parser.add_argument('--networks', nargs='+', default=['student'],
+                        help='networks to export (default: student)')
+    parser.add_argument('--config', help='training config; by default the '
+                        'one stored in the checkpoint')
+    return parser.parse_args(argv)
+
+
+def _typed_dicts(cfg: Any) -> Iterator[dict]:
+    """Every dict with a ``type`` inside a (nested) config."""
+    if isinstance(cfg, dict):
+        if 'type' in cfg:
+            yield cfg
+        for value in cfg.values():
+            yield from _typed_dicts(value)
+    elif isinstance(cfg, (list, tuple)):
+        for value in cfg:
+            yield from _typed_dicts(value)
+
+
+def _needs_switokd(model_cfg: dict) -> bool:
+    """Whether the network uses a module that only switokd_mm registers."""
+    for part in _typed_dicts(model_cfg):
+        module = MODELS.get(part['type'])
+        if module is not None and module.__module__.startswith('switokd_mm'):
+            return True
+    return False
+
+
+def _plain_evaluator(evaluator: Any) -> Any:
+    """The metric a PerNetworkMetric wraps (plain mmpretrain metric)."""
+    if isinstance(evaluator, dict) and evaluator.get('type') in (
+            'PerNetworkMetric', METRICS.get('PerNetworkMetric')):
+        return evaluator['metric']
+    return evaluator
+
+
+def network_config(cfg: Config, network: str) -> Config:
+    """A standalone mmpretrain config for one network of ``cfg.model``.
+
+    Args:
+        cfg: the SwitOKD training config.
+        network: ``'student'`` or ``'teacher'``.
+
+    Returns:
+        Config: model, data preprocessor and test settings only.
+    """
+    if network not in cfg.model:
+        raise KeyError(f'the model has no network {network!r}; it has '
+                       f'{[k for k in cfg.model if isinstance(cfg.model[k], dict) and "type" in cfg.model[k]]}')
+    model = copy.deepcopy(cfg.model[network])
+    preprocessor = copy.deepcopy(
+        cfg.model.get('data_preprocessor') or cfg.get('data_preprocessor')
+        or {})
+    preprocessor.setdefault('type', 'ClsDataPreprocessor')
+    model['data_preprocessor'] = preprocessor
+    exported: Dict[str, Any] = dict(default_scope='mmpretrain', model=model)
+    if _needs_switokd(model):
+        exported['custom_imports'] = dict(
+            imports=['switokd_mm.models.backbones'],
+            allow_failed_imports=False)
+    for key in ('test_dataloader', 'test_cfg'):
+        if cfg.get(key) is not None:
+            exported[key] = copy.deepcopy(cfg[key])
+    if cfg.get('test_evaluator') is not None:
+        exported['test_evaluator'] = _plain_evaluator(
+            copy.deepcopy(cfg.test_evaluator))
+    return Config(exported)
+
+
+def network_state_dict(state_dict: Dict[str, torch.Tensor],
+                       network: str) -> Dict[str, torch.Tensor]:
+    """The weights of ``network``, without its prefix."""
+    prefix = f'{network}.'
+    weights = {k[len(prefix):]: v for k, v in state_dict.items()
+               if k.startswith(prefix)}
+    if not weights:
+        raise KeyError(f'the checkpoint holds no {prefix}* weights')
+    return weights
+
+
+def _save_atomically(obj: Any, path: str) -> None:
+    partial = f'{path}.partial'
+    torch.save(obj, partial)
+    os.replace(partial, path)
+
+
+def export(checkpoint: str, out_dir: str, networks=('student', ),
+           config: Optional[str] = None) -> Dict[str, str]:
+    """Export networks of a SwitOKD checkpoint; returns their file stems."""
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    meta = ckpt.get('meta', {})
+    if config is not None:
+        cfg = Config.fromfile(config)
+    elif 'cfg' in meta:
+        cfg = Config.fromstring(meta['cfg'], file_format='.py')
+    else:
+        raise ValueError(f'{checkpoint} stores no config; pass --config')
+    os.makedirs(out_dir, exist_ok=True)
+    stems = {}
+    for network in networks:
+        stem = osp.join(out_dir, network)
+        network_config(cfg, network).dump(f'{stem}.py')
+        _save_atomically(
+            dict(state_dict=network_state_dict(ckpt['state_dict'], network),
+                 meta=dict(dataset_meta=meta.get('dataset_meta'),
+                           exported_from=osp.abspath(checkpoint),
+                           network=network)), f'{stem}.pth')
+        stems[network] = stem
+    return stems
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    for network, stem in export(args.checkpoint, args.out_dir, args.networks,
+                                args.config).items():
+        print(f'{network}: {stem}.pth + {stem}.py')
+
+
+if __name__ == '__main__':
+    main()
