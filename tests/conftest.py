@@ -60,3 +60,25 @@ def fashion_mnist_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('fashion_mnist')
     prepare(FASHION_MNIST_SRC, root)
     return root
+
+
+#: A seconds-long SwitOKD run on real Fashion-MNIST (tests/fixtures).
+CONFIG = str(REPO / 'tests' / 'fixtures' / 'tiny_switokd_fashion_mnist.py')
+
+
+def run_train(work_dir, data_root, name, *extra):
+    """tools/train.py on the tiny fixture config, in this process."""
+    from tools import train as train_tool
+    options = [f'{loader}.dataset.data_root={data_root}'
+               for loader in ('train_dataloader', 'val_dataloader',
+                              'test_dataloader')]
+    train_tool.main([CONFIG, '--work-dir', str(work_dir), *extra,
+                     '--cfg-options', f'experiment_name={name}', *options])
+
+
+@pytest.fixture(scope='session')
+def straight_run(tmp_path_factory, fashion_mnist_root):
+    """Three uninterrupted epochs of the tiny run (both modes occur)."""
+    work_dir = tmp_path_factory.mktemp('straight')
+    run_train(work_dir, fashion_mnist_root, 'straight')
+    return work_dir

@@ -8,38 +8,22 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
+from switokd_mm.utils import load_records
+from tests.conftest import CONFIG, run_train
 from tools import test as test_tool
 from tools import train as train_tool
-from tools.analysis.summarize_run import load_scalars, summarize
+from tools.analysis.summarize_run import summarize
 
-CONFIG = str(Path(__file__).parents[1] / 'fixtures' /
-             'tiny_switokd_fashion_mnist.py')
 CONTRACT_KEYS = ('switokd/gap', 'switokd/delta', 'switokd/ds', 'switokd/dt',
                  'switokd/expert')
 
-
-def run_train(work_dir, data_root, name, *extra):
-    options = [f'{loader}.dataset.data_root={data_root}'
-               for loader in ('train_dataloader', 'val_dataloader',
-                              'test_dataloader')]
-    train_tool.main([CONFIG, '--work-dir', str(work_dir), *extra,
-                     '--cfg-options', f'experiment_name={name}', *options])
-
-
 def mode_sequence(work_dir):
     return [(line['step'], line['switokd/iter_expert'])
-            for line in load_scalars(work_dir) if 'switokd/iter_expert' in line]
-
-
-@pytest.fixture(scope='module')
-def straight_run(tmp_path_factory, fashion_mnist_root):
-    work_dir = tmp_path_factory.mktemp('straight')
-    run_train(work_dir, fashion_mnist_root, 'straight')
-    return work_dir
+            for line in load_records(work_dir) if 'switokd/iter_expert' in line]
 
 
 def test_run_logs_contract_keys_and_accuracies(straight_run):
-    lines = load_scalars(straight_run)
+    lines = load_records(straight_run)
     logged = set().union(*lines)
     assert set(CONTRACT_KEYS) <= logged
     assert {'student/accuracy/top1', 'teacher/accuracy/top1',
@@ -103,7 +87,7 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
         'experiment_name=test_tool',
         f'test_dataloader.dataset.data_root={fashion_mnist_root}'
     ])
-    last_val = [line for line in load_scalars(straight_run)
+    last_val = [line for line in load_records(straight_run)
                 if 'student/accuracy/top1' in line][-1]
     # same weights, same 128 test images: the test equals the last validation
     assert metrics['student/accuracy/top1'] == pytest.approx(
@@ -120,7 +104,7 @@ def test_missing_dataset_fails_before_training(tmp_path):
 
 
 def test_summary_matches_the_checkpoint(straight_run):
-    summary = summarize(load_scalars(straight_run))
+    summary = summarize(load_records(straight_run))
     state = _load_checkpoint(str(straight_run / 'epoch_3.pth'))['state_dict']
     assert summary['iterations'] == state['num_iters'].item()
     assert summary['expert_iterations'] == state['num_expert_iters'].item()
@@ -143,7 +127,7 @@ def test_bf16_amp_on_cpu_trains_with_finite_statistics(tmp_path,
                                                        fashion_mnist_root):
     run_train(tmp_path, fashion_mnist_root, 'amp', '--amp', '--cfg-options',
               'train_cfg.max_epochs=1')
-    lines = [line for line in load_scalars(tmp_path)
+    lines = [line for line in load_records(tmp_path)
              if 'switokd/iter_gap' in line]
     assert len(lines) == 8
     for line in lines:

@@ -2,31 +2,14 @@
 
     python tools/analysis/summarize_run.py work_dirs/demo
 
-Reads the run's scalars (mmengine's LocalVisBackend ``vis_data/
-scalars.json``; every timestamped sub-folder in order, so a resumed run is
-read whole).
+Reads the run's scalars with :func:`switokd_mm.utils.load_records`
+(``scalars.json`` of every timestamped sub-folder in order, so a resumed run
+is read whole, or TensorBoard events).
 """
 import argparse
-import json
-from pathlib import Path
 from typing import Dict, List
 
-
-def load_scalars(work_dir: str) -> List[dict]:
-    """Every scalar record of the run, oldest first.
-
-    Args:
-        work_dir: the run's work directory.
-
-    Returns:
-        list[dict]: one dict per logged line (``step`` plus values).
-    """
-    files = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
-    if not files:
-        raise FileNotFoundError(f'no */vis_data/scalars.json under {work_dir}'
-                                f' (is it a work_dir of tools/train.py?)')
-    return [json.loads(line) for path in files
-            for line in path.read_text().splitlines() if line.strip()]
+from switokd_mm.utils import load_records
 
 
 def summarize(records: List[dict]) -> Dict[str, float]:
@@ -77,7 +60,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('work_dir', help='work directory of a training run')
     args = parser.parse_args(argv)
-    print(format_summary(args.work_dir, summarize(load_scalars(args.work_dir))))
+    print(format_summary(args.work_dir, summarize(load_records(args.work_dir))))
 
 
 if __name__ == '__main__':

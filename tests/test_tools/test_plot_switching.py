@@ -1,0 +1,69 @@
+"""plot_switching draws exactly the logged values of a real run."""
+import numpy as np
+import pytest
+
+from switokd_mm.utils import load_records
+from tools.analysis.plot_switching import main, make_figures
+
+
+def logged(records, key):
+    points = {r['step']: r[key] for r in records if key in r}
+    return [points[s] for s in sorted(points)]
+
+
+def test_switching_figure_data_match_the_log(straight_run):
+    records = load_records(straight_run)
+    fig = make_figures(records)['switching']
+    top, bar = fig.axes
+    lines = {line.get_label(): line for line in top.lines}
+    np.testing.assert_allclose(lines['G (distillation gap)'].get_ydata(),
+                               logged(records, 'switokd/iter_gap'))
+    np.testing.assert_allclose(lines['δ (threshold)'].get_ydata(),
+                               logged(records, 'switokd/iter_delta'))
+    assert list(lines['G (distillation gap)'].get_xdata()) == list(
+        range(1, 25))
+    modes = bar.images[0].get_array()[0]
+    np.testing.assert_array_equal(modes, logged(records, 'switokd/iter_expert'))
+    assert 0 < modes.sum() < len(modes)
+
+
+def test_epoch_figures_match_the_log(straight_run):
+    records = load_records(straight_run)
+    figures = make_figures(records)
+    heights = [p.get_height() for p in figures['expert_fraction'].axes[0].patches]
+    np.testing.assert_allclose(
+        heights, [100 * v for v in logged(records, 'switokd/expert_fraction')])
+    acc = figures['accuracy'].axes[0]
+    assert {t.get_text() for t in acc.get_legend().get_texts()} == {
+        'student/accuracy/top1', 'teacher/accuracy/top1'}
+    heights = sorted(p.get_height() for p in acc.patches)
+    expected = sorted(logged(records, 'student/accuracy/top1') +
+                      logged(records, 'teacher/accuracy/top1'))
+    np.testing.assert_allclose(heights, expected)
+
+
+def test_writes_png_and_pdf(straight_run, tmp_path):
+    written = main([str(straight_run), '--out-dir', str(tmp_path),
+                    '--formats', 'png', 'pdf'])
+    assert set(written) == {'switching', 'expert_fraction', 'accuracy'}
+    for files in written.values():
+        for file in files:
+            assert file.stat().st_size > 1000
+
+
+def test_tensorboard_events_are_read(tmp_path):
+    from torch.utils.tensorboard import SummaryWriter
+    writer = SummaryWriter(str(tmp_path / 'tb'))
+    for step, (gap, expert) in enumerate([(0.1, 0.0), (0.5, 1.0)], start=1):
+        writer.add_scalar('switokd/iter_gap', gap, step)
+        writer.add_scalar('switokd/iter_expert', expert, step)
+    writer.close()
+    records = load_records(tmp_path)
+    assert logged(records, 'switokd/iter_gap') == pytest.approx([0.1, 0.5])
+    series = make_figures(records)['switching'].axes[1].images[0].get_array()
+    np.testing.assert_array_equal(series[0], [0.0, 1.0])
+
+
+def test_nothing_to_plot(tmp_path):
+    with pytest.raises(FileNotFoundError, match='no scalars.json'):
+        load_records(tmp_path)
