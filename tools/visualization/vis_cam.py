@@ -1,0 +1,217 @@
+"""Grad-CAM of a SwitOKD checkpoint's teacher and student, side by side.
+
+    python tools/visualization/vis_cam.py CONFIG CHECKPOINT IMAGE [IMAGE ...]
+        [--out-dir DIR] [--target-layers student=backbone.stages.2 ...]
+        [--target-class K] [--surface]
+
+For each image both networks explain the same class (the teacher's
+prediction unless --target-class is given), with the maintained ``grad-cam``
+package as mmpretrain's own CAM tool uses. Writes ``<image>_cam.png``
+(image, teacher overlay, student overlay, and the overlap of the two maps:
+IoU of their top-20% regions) and, with --surface, ``<image>_surface.png``
+(the maps as 3D surfaces, as in the paper's Fig. 6).
+"""
+import argparse
+import warnings
+from pathlib import Path
+from typing import Dict, List, Optional
+
+warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+import cv2  # noqa: E402
+import matplotlib  # noqa: E402
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+from mmcv.transforms import Compose  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.dataset import default_collate  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from mmengine.runner import load_checkpoint  # noqa: E402
+from mmpretrain.registry import MODELS  # noqa: E402
+from pytorch_grad_cam import GradCAM  # noqa: E402
+from pytorch_grad_cam.utils.image import show_cam_on_image  # noqa: E402
+from pytorch_grad_cam.utils.model_targets import \
+    ClassifierOutputTarget  # noqa: E402
+
+import switokd_mm  # noqa: E402,F401  (registers the plugin, safe loading)
+
+NETWORKS = ('teacher', 'student')
+
+
+class LogitsOf(nn.Module):
+    """A classifier as grad-cam expects it: images in, logits out."""
+
+    def __init__(self, classifier: nn.Module) -> None:
+        super().__init__()
+        self.classifier = classifier
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.classifier(inputs, mode='tensor')
+
+
+def last_spatial_layer(classifier: nn.Module,
+                       inputs: torch.Tensor) -> str:
+    """Name of the last backbone module whose output is a 4D feature map."""
+    found: List[str] = []
+    hooks = [module.register_forward_hook(
+        lambda m, i, out, name=name: found.append(name)
+        if isinstance(out, torch.Tensor) and out.dim() == 4 else None)
+        for name, module in classifier.backbone.named_modules() if name]
+    with torch.no_grad():
+        classifier(inputs, mode='tensor')
+    for hook in hooks:
+        hook.remove()
+    if not found:
+        raise ValueError('no 4D feature map in the backbone; pass '
+                         '--target-layers')
+    return f'backbone.{found[-1]}'
+
+
+def top_region_iou(a: np.ndarray, b: np.ndarray, share: float = 0.2) -> float:
+    """IoU of the ``share`` highest-valued pixels of two heat maps."""
+    top_a = a >= np.quantile(a, 1 - share)
+    top_b = b >= np.quantile(b, 1 - share)
+    return float((top_a & top_b).sum() / max((top_a | top_b).sum(), 1))
+
+
+def load_model(config: str, checkpoint: str) -> tuple:
+    """The SwitOKD model in eval mode, its config and its class names."""
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    cfg.model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
+    model = MODELS.build(cfg.model)
+    meta = load_checkpoint(model, checkpoint, map_location='cpu').get(
+        'meta', {})
+    classes = (meta.get('dataset_meta') or {}).get('classes')
+    return cfg, model.eval(), classes
+
+
+def image_pipeline(cfg: Config, channels: int) -> Compose:
+    """The config's test pipeline, reading the image from a file."""
+    steps = [t for t in cfg.test_dataloader.dataset.pipeline
+             if t['type'] != 'LoadImageFromFile']
+    colour = 'grayscale' if channels == 1 else 'color'
+    return Compose([dict(type='LoadImageFromFile', color_type=colour),
+                    *steps])
+
+
+def cam_images(config: str, checkpoint: str, images: List[str],
+               out_dir: str, target_layers: Optional[Dict[str, str]] = None,
+               target_class: Optional[int] = None,
+               surface: bool = False) -> Dict[str, dict]:
+    """Grad-CAM maps of teacher and student for each image.
+
+    Returns:
+        dict: per image, ``teacher`` and ``student`` heat maps (H x W in
+        [0, 1], the image's size), ``overlap`` (top-20% IoU), ``class``.
+    """
+    cfg, model, classes = load_model(config, checkpoint)
+    channels = len(model.data_preprocessor.mean.flatten())
+    pipeline = image_pipeline(cfg, channels)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for image_path in images:
+        data = model.data_preprocessor(
+            default_collate([pipeline(dict(img_path=image_path))]), False)
+        inputs = data['inputs']
+        original = cv2.imread(image_path, cv2.IMREAD_COLOR)
+        height, width = original.shape[:2]
+        with torch.no_grad():
+            teacher_logits = model.teacher(inputs, mode='tensor')
+        label = int(teacher_logits.argmax(1)) if target_class is None \
+            else target_class
+        maps = {}
+        for name in NETWORKS:
+            network = getattr(model, name)
+            layer = (target_layers or {}).get(name) or last_spatial_layer(
+                network, inputs)
+            cam = GradCAM(LogitsOf(network),
+                          [network.get_submodule(layer)])
+            heat = cam(input_tensor=inputs,
+                       targets=[ClassifierOutputTarget(label)])[0]
+            maps[name] = cv2.resize(heat, (width, height))
+        overlap = top_region_iou(maps['teacher'], maps['student'])
+        results[image_path] = dict(maps, overlap=overlap, **{'class': label})
+        stem = out / Path(image_path).stem
+        name = f'{classes[label]} ({label})' if classes else str(label)
+        _overlay_figure(original, maps, name, overlap).savefig(
+            f'{stem}_cam.png', dpi=120)
+        if surface:
+            _surface_figure(maps).savefig(f'{stem}_surface.png', dpi=120)
+        plt.close('all')
+    return results
+
+
+def _overlay_figure(image: np.ndarray, maps: Dict[str, np.ndarray],
+                    class_name: str, overlap: float):
+    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
+    axes[0].imshow(rgb)
+    axes[0].set_title('image')
+    for ax, name in zip(axes[1:], NETWORKS):
+        ax.imshow(show_cam_on_image(rgb, maps[name], use_rgb=True))
+        ax.set_title(f'{name} Grad-CAM')
+    for ax in axes:
+        ax.axis('off')
+    fig.suptitle(f'class {class_name}; overlap of top-20% regions (IoU) '
+                 f'{overlap:.2f}')
+    fig.tight_layout()
+    return fig
+
+
+def _surface_figure(maps: Dict[str, np.ndarray]):
+    fig = plt.figure(figsize=(9, 4))
+    for index, name in enumerate(NETWORKS, start=1):
+        ax = fig.add_subplot(1, 2, index, projection='3d')
+        heat = maps[name]
+        ys, xs = np.mgrid[0:heat.shape[0], 0:heat.shape[1]]
+        ax.plot_surface(xs, ys, heat, cmap='jet', linewidth=0)
+        ax.set_title(f'{name}')
+        ax.set_zlim(0, 1)
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return fig
+
+
+def parse_target_layers(pairs: Optional[List[str]]) -> Dict[str, str]:
+    layers = {}
+    for pair in pairs or []:
+        name, _, layer = pair.partition('=')
+        if name not in NETWORKS or not layer:
+            raise SystemExit(f'--target-layers: expected teacher=LAYER or '
+                             f'student=LAYER, got {pair!r}')
+        layers[name] = layer
+    return layers
+
+
+def main(argv=None) -> Dict[str, dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('images', nargs='+')
+    parser.add_argument('--out-dir', default='work_dirs/cam')
+    parser.add_argument('--target-layers', nargs='+',
+                        help='e.g. student=backbone.stages.2; default: the '
+                        "last 4D feature map of each network's backbone")
+    parser.add_argument('--target-class', type=int,
+                        help="class to explain; default: the teacher's "
+                        'prediction')
+    parser.add_argument('--surface', action='store_true',
+                        help='also plot the maps as 3D surfaces')
+    args = parser.parse_args(argv)
+    results = cam_images(args.config, args.checkpoint, args.images,
+                         args.out_dir, parse_target_layers(args.target_layers),
+                         args.target_class, args.surface)
+    for image, result in results.items():
+        print(f"{image}: class {result['class']}, teacher/student overlap "
+              f"(top-20% IoU) {result['overlap']:.2f}")
+    return results
+
+
+if __name__ == '__main__':
+    main()
