@@ -67,3 +67,19 @@ def test_tensorboard_events_are_read(tmp_path):
 def test_nothing_to_plot(tmp_path):
     with pytest.raises(FileNotFoundError, match='no scalars.json'):
         load_records(tmp_path)
+
+
+def test_one_mode_bar_per_pair():
+    """Multi-network runs log switokd/<pair>/iter_*: one bar each."""
+    records = [{'step': step,
+                'switokd/wrn-mbv2/iter_gap': 0.1 * step,
+                'switokd/wrn-mbv2/iter_expert': float(step % 2),
+                'switokd/r34-mbv2/iter_expert': 1.0}
+               for step in (1, 2, 3)]
+    fig = make_figures(records)['switching']
+    bars = fig.axes[1:]
+    assert [ax.get_ylabel() for ax in bars] == ['r34-mbv2', 'wrn-mbv2']
+    np.testing.assert_array_equal(bars[1].images[0].get_array()[0],
+                                  [1.0, 0.0, 1.0])
+    (line, ) = fig.axes[0].lines
+    assert line.get_label() == 'wrn-mbv2: G (distillation gap)'
