@@ -25,6 +25,10 @@ PAPER_COUNTS = [
     (dict(type='WideResNet', depth=16, widen_factor=4), 256, 100, 2.77),
     (dict(type='WideResNet', depth=16, widen_factor=8), 512, 10, 11.0),
     (dict(type='WideResNet', depth=40, widen_factor=2), 128, 100, 2.25),
+    # paper Table 4: 0.5x MobileNetV2 (0.81M) on CIFAR-100,
+    # 1.4x MobileNetV2 (4.7M) on Tiny-ImageNet (200 classes)
+    (dict(type='MobileNetV2Cifar', widen_factor=0.5), 1280, 100, 0.81),
+    (dict(type='MobileNetV2Cifar', widen_factor=1.4), 1792, 200, 4.7),
 ]
 
 
@@ -39,6 +43,9 @@ def test_parameter_counts_match_the_papers(backbone, channels, classes,
 @pytest.mark.parametrize('cfg, shape', [
     (dict(type='CifarResNet', depth=20), (2, 64, 8, 8)),
     (dict(type='WideResNet', depth=16, widen_factor=2), (2, 128, 8, 8)),
+    # 32x32 inputs keep spatial detail: 4x4 (mmpretrain's MobileNetV2: 1x1)
+    (dict(type='MobileNetV2Cifar', widen_factor=0.5), (2, 1280, 4, 4)),
+    (dict(type='MobileNetV1Cifar'), (2, 1024, 2, 2)),
 ])
 def test_output_shape_32x32(cfg, shape):
     assert MODELS.build(cfg)(torch.randn(2, 3, 32, 32))[-1].shape == shape
@@ -49,6 +56,18 @@ def test_out_indices_and_grey_input():
                                  out_indices=(0, -1)))
     outs = backbone(torch.randn(2, 1, 28, 28))
     assert [o.shape[1] for o in outs] == [16, 64]
+
+
+def test_mobilenet_v1_stages_and_width():
+    backbone = MODELS.build(dict(type='MobileNetV1Cifar', widen_factor=0.5,
+                                 out_indices=(0, 1, 2, 3, 4)))
+    outs = backbone(torch.randn(1, 3, 32, 32))
+    assert [tuple(o.shape[1:]) for o in outs] == [(32, 32, 32), (64, 16, 16),
+                                                 (128, 8, 8), (256, 4, 4),
+                                                 (512, 2, 2)]
+    depthwise = [m for m in backbone.modules()
+                 if isinstance(m, torch.nn.Conv2d) and m.groups > 1]
+    assert len(depthwise) == 13
 
 
 @pytest.mark.parametrize('cfg, match', [
