@@ -1,3 +1,6 @@
+from .base_distiller import BaseDistiller
+from .dml import DML
+from .offline_kd import OfflineKD
 from .switokd import SwitOKD
 
-__all__ = ['SwitOKD']
+__all__ = ['BaseDistiller', 'DML', 'OfflineKD', 'SwitOKD']

@@ -1,28 +1,25 @@
 """SwitOKD: a teacher and a student trained together, the teacher paused
 whenever the distillation gap grows past an adaptive threshold."""
-import math
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional, Union
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 from mmengine.dist import all_reduce, get_world_size
-from mmengine.logging import MessageHub
-from mmengine.model import BaseModel
 from mmpretrain.registry import MODELS
-from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.registry import THRESHOLDS
-from ..losses import distillation_kl
+from ..losses import ce_with_distillation
 from ..switching import GapStatistics, expert_gate, gap_statistics
+from .base_distiller import (BaseDistiller, check_finite,
+                             check_hyper_parameters, check_optim_wrapper,
+                             is_norm_buffer, raise_non_finite)
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
 
 
 @MODELS.register_module()
-class SwitOKD(BaseModel):
+class SwitOKD(BaseDistiller):
     """Switchable Online Knowledge Distillation (Qian et al., ECCV 2022).
 
     Each training iteration runs both networks on the batch, measures the
@@ -80,28 +77,18 @@ class SwitOKD(BaseModel):
                  eval_teacher: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = {}
-        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
-        if teacher is None:
-            raise ValueError('SwitOKD needs a `teacher` classifier config '
-                             'next to `student`.')
-        _check_hyper_parameters(alpha=alpha, beta=beta, tau=tau,
-                                gap_tau=gap_tau)
+        super().__init__(student, teacher, eval_teacher, data_preprocessor,
+                         init_cfg)
+        check_hyper_parameters(type(self).__name__, alpha=alpha, beta=beta,
+                               tau=tau, gap_tau=gap_tau)
         if teacher_loss not in TEACHER_LOSSES:
-            raise ValueError(f'SwitOKD: teacher_loss must be one of '
-                             f'{TEACHER_LOSSES}, got {teacher_loss!r}')
-        self.student = MODELS.build(student)
-        self.teacher = MODELS.build(teacher)
-        self.num_classes = _matching_num_classes(self.student, self.teacher)
+            raise ValueError(f'{type(self).__name__}: teacher_loss must be '
+                             f'one of {TEACHER_LOSSES}, got {teacher_loss!r}')
         self.alpha, self.beta, self.tau, self.gap_tau = alpha, beta, tau, gap_tau
         self.threshold = THRESHOLDS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
         self.teacher_loss = teacher_loss
         self.freeze_teacher_bn_in_expert = freeze_teacher_bn_in_expert
-        self.eval_teacher = eval_teacher
         # Switching state, saved in checkpoints with the weights so that a
         # resumed run counts modes and switches exactly as an unbroken one.
         self.register_buffer('num_iters', torch.zeros((), dtype=torch.long))
@@ -111,7 +98,6 @@ class SwitOKD(BaseModel):
         # -1 before the first iteration, then 0 (learning) or 1 (expert).
         self.register_buffer('last_mode', torch.full((), -1, dtype=torch.long))
 
-    # ------------------------------------------------------------------ train
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: SwitchableOptimWrapperDict
                    ) -> Dict[str, Tensor]:
@@ -127,7 +113,8 @@ class SwitOKD(BaseModel):
             ``switokd/delta``, ``switokd/ds``, ``switokd/dt`` and
             ``switokd/expert`` (1.0 in expert mode, 0.0 in learning mode).
         """
-        _check_optim_wrapper(optim_wrapper, ('student', 'teacher'))
+        check_optim_wrapper(optim_wrapper, ('student', 'teacher'),
+                            type(self).__name__)
         data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
         targets = self._targets(data_samples)
@@ -146,23 +133,24 @@ class SwitOKD(BaseModel):
             gap_statistics(student_logits.detach(), teacher_logits.detach(),
                            targets, self.gap_tau), targets.size(0))
         delta = self.threshold(stats.ds, stats.dt)
-        _check_finite({'gap G': stats.gap, 'ds': stats.ds, 'dt': stats.dt},
-                      'the switching statistics')
+        check_finite({'gap G': stats.gap, 'ds': stats.ds, 'dt': stats.dt},
+                     'SwitOKD: the switching statistics')
         if torch.isnan(delta):
-            _raise_non_finite('the switching threshold delta')
+            raise_non_finite('SwitOKD: the switching threshold delta')
         expert = expert_gate(stats.gap, delta, stats.ds, stats.dt,
                              self.require_teacher_ahead)
 
-        student_losses = self._losses(student_logits, teacher_logits,
-                                      targets, self.alpha)
+        student_losses = ce_with_distillation(
+            student_logits, teacher_logits, targets, self.alpha, self.tau)
         # In expert mode the teacher's loss is still reported (on detached
         # logits) so that its curve is continuous, but nothing backpropagates.
-        teacher_losses = self._losses(
+        teacher_losses = ce_with_distillation(
             teacher_logits if not expert else teacher_logits.detach(),
             student_logits, targets,
-            self.beta if self.teacher_loss == 'reciprocal' else None)
-        _check_finite({'student': student_losses['loss'],
-                       'teacher': teacher_losses['loss']}, 'the loss')
+            self.beta if self.teacher_loss == 'reciprocal' else None,
+            self.tau)
+        check_finite({'student': student_losses['loss'],
+                      'teacher': teacher_losses['loss']}, 'SwitOKD: the loss')
 
         losses = {'student': student_losses['loss']}
         if not expert:
@@ -184,26 +172,6 @@ class SwitOKD(BaseModel):
             'switokd/expert': float(expert),
         })
         return log_vars
-
-    def _losses(self, learner_logits: Tensor, peer_logits: Tensor,
-                targets: Tensor, kd_weight: Optional[float]
-                ) -> Dict[str, Tensor]:
-        """CE to the targets plus, if ``kd_weight`` is given, the weighted
-        distillation term towards the peer's prediction."""
-        losses = {'loss_ce': F.cross_entropy(learner_logits, targets)}
-        if kd_weight is not None:
-            losses['loss_kd'] = kd_weight * distillation_kl(
-                learner_logits, peer_logits, self.tau)
-        losses['loss'] = sum(losses.values())
-        return losses
-
-    def _targets(self, data_samples: List[DataSample]) -> Tensor:
-        """Target probabilities (B, K): soft scores from batch augments
-        (Mixup, CutMix) when present, one-hot labels otherwise."""
-        if 'gt_score' in data_samples[0]:
-            return torch.stack([sample.gt_score for sample in data_samples])
-        labels = torch.cat([sample.gt_label for sample in data_samples])
-        return F.one_hot(labels, self.num_classes).float()
 
     def _synchronise(self, stats: GapStatistics,
                      batch_size: int) -> GapStatistics:
@@ -228,104 +196,10 @@ class SwitOKD(BaseModel):
         return {
             name: buffer.clone()
             for name, buffer in self.teacher.named_buffers()
-            if _is_norm_buffer(self.teacher, name)
+            if is_norm_buffer(self.teacher, name)
         }
 
     def _load_teacher_bn_state(self, state: Dict[str, Tensor]) -> None:
         buffers = dict(self.teacher.named_buffers())
         for name, value in state.items():
             buffers[name].copy_(value)
-
-    # ------------------------------------------------------------- inference
-    def forward(self,
-                inputs: Tensor,
-                data_samples: Optional[List[DataSample]] = None,
-                mode: str = 'tensor'):
-        """Student logits (``mode='tensor'``) or predictions (``'predict'``).
-
-        Training goes through :meth:`train_step` only: the mode decision and
-        the per-network updates cannot be expressed as a loss dict.
-        """
-        if mode == 'tensor':
-            return self.student(inputs, mode='tensor')
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise RuntimeError(f'SwitOKD.forward: invalid mode {mode!r}; use '
-                           f"'tensor' or 'predict' (training runs through "
-                           f'train_step).')
-
-    def predict(self, inputs: Tensor,
-                data_samples: Optional[List[DataSample]] = None
-                ) -> List[DataSample]:
-        """The student's predictions; with ``eval_teacher`` each sample also
-        carries the teacher's predictions in its ``teacher`` field."""
-        predictions = self.student.predict(inputs, data_samples)
-        if self.eval_teacher:
-            for sample, teacher in zip(predictions,
-                                       self.teacher.predict(inputs)):
-                sample.set_field(teacher, 'teacher')
-        return predictions
-
-
-def _check_hyper_parameters(**values: float) -> None:
-    """Temperatures (``*tau``) must be > 0, weights >= 0, all finite."""
-
-    def valid(name: str, value: float) -> bool:
-        lower_ok = value > 0 if name.endswith('tau') else value >= 0
-        return math.isfinite(value) and lower_ok
-
-    bad = {name: value for name, value in values.items()
-           if not valid(name, value)}
-    if bad:
-        raise ValueError(f'SwitOKD: temperatures must be > 0 and weights '
-                         f'>= 0, all finite; got {bad}')
-
-
-def _matching_num_classes(student: nn.Module, teacher: nn.Module) -> int:
-    counts = {name: getattr(getattr(net, 'head', None), 'num_classes', None)
-              for name, net in (('student', student), ('teacher', teacher))}
-    if None in counts.values():
-        raise ValueError(f'SwitOKD: student and teacher must be classifiers '
-                         f'with a classification head (head.num_classes); '
-                         f'got {counts}')
-    if counts['student'] != counts['teacher']:
-        raise ValueError(f'SwitOKD: teacher and student must predict the '
-                         f'same classes, but the student has '
-                         f"{counts['student']} and the teacher "
-                         f"{counts['teacher']}")
-    return counts['student']
-
-
-def _check_optim_wrapper(optim_wrapper, names) -> None:
-    if not isinstance(optim_wrapper, SwitchableOptimWrapperDict):
-        raise TypeError(
-            'SwitOKD needs one optimizer per network: set optim_wrapper = '
-            "dict(constructor='SwitOKDOptimWrapperConstructor', "
-            'student=dict(optimizer=...), teacher=dict(optimizer=...)); got '
-            f'{type(optim_wrapper).__name__}')
-    missing = set(names) - set(optim_wrapper.keys())
-    if missing:
-        raise KeyError(f'SwitOKD: optim_wrapper has no entry for '
-                       f'{sorted(missing)}')
-
-
-def _is_norm_buffer(model: nn.Module, buffer_name: str) -> bool:
-    module_name = buffer_name.rpartition('.')[0]
-    return isinstance(model.get_submodule(module_name),
-                      nn.modules.batchnorm._NormBase)
-
-
-def _raise_non_finite(what: str) -> None:
-    iteration = MessageHub.get_current_instance().get_info('iter')
-    where = '' if iteration is None else f' at iteration {iteration + 1}'
-    raise FloatingPointError(
-        f'SwitOKD: {what} is not finite{where}; the run stops rather than '
-        f'take a mode decision on NaN/Inf. Lower the learning rate, check '
-        f'the data, or disable mixed precision.')
-
-
-def _check_finite(values: Dict[str, Tensor], what: str) -> None:
-    bad = [name for name, value in values.items()
-           if not torch.isfinite(value).all()]
-    if bad:
-        _raise_non_finite(f"{what} ({', '.join(bad)})")

@@ -1,0 +1,86 @@
+"""Offline knowledge distillation (Hinton et al., 2015): a frozen,
+pre-trained teacher; the baseline the paper's Table 5 compares with."""
+from typing import Dict, Optional, Union
+
+import torch
+from mmpretrain.registry import MODELS
+from torch import Tensor
+
+from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
+from ..losses import ce_with_distillation
+from .base_distiller import (BaseDistiller, check_finite,
+                             check_hyper_parameters, check_optim_wrapper)
+
+
+@MODELS.register_module()
+class OfflineKD(BaseDistiller):
+    """Student loss ``alpha * CE(y, z_s) + (1 - alpha) * tau^2 *
+    KL(p_t^tau || p_s^tau)`` (the paper's Table 1, row KD) with a frozen
+    teacher: no gradient, eval mode (BatchNorm statistics fixed) and no
+    optimizer, so its parameters never change.
+
+    Args:
+        student: config of the student classifier.
+        teacher: config of the teacher classifier.
+        teacher_ckpt: the teacher's trained weights: a plain classifier
+            checkpoint, e.g. from ``tools/model_converters/export_student.py
+            --networks teacher`` or an mmpretrain training run. Loaded with
+            the model's weights (``init_cfg`` of type ``Pretrained``).
+        alpha: weight of the cross-entropy; ``1 - alpha`` weighs the
+            distillation term.
+        tau: distillation temperature (the paper uses 2-3 for KD).
+        eval_teacher: also evaluate the (fixed) teacher.
+        data_preprocessor: config of the data preprocessor.
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 student: dict,
+                 teacher: Optional[dict] = None,
+                 teacher_ckpt: Optional[str] = None,
+                 alpha: float = 0.5,
+                 tau: float = 3.0,
+                 eval_teacher: bool = False,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if not teacher_ckpt:
+            raise ValueError('OfflineKD needs `teacher_ckpt`, the trained '
+                             "teacher's checkpoint")
+        if teacher is not None:
+            teacher = dict(teacher, init_cfg=dict(
+                type='Pretrained', checkpoint=teacher_ckpt))
+        super().__init__(student, teacher, eval_teacher, data_preprocessor,
+                         init_cfg)
+        check_hyper_parameters('OfflineKD', alpha=alpha, tau=tau)
+        if alpha > 1:
+            raise ValueError(f'OfflineKD: alpha must lie in [0, 1], got '
+                             f'{alpha}')
+        self.alpha, self.tau = alpha, tau
+        self.teacher.requires_grad_(False)
+
+    def train(self, mode: bool = True) -> 'OfflineKD':
+        """Switch the student's mode; the teacher always stays in eval."""
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    def train_step(self, data: Union[dict, tuple, list],
+                   optim_wrapper: SwitchableOptimWrapperDict
+                   ) -> Dict[str, Tensor]:
+        """One step of the student towards labels and the frozen teacher."""
+        check_optim_wrapper(optim_wrapper, ('student', ), 'OfflineKD')
+        data = self.data_preprocessor(data, True)
+        inputs, data_samples = data['inputs'], data['data_samples']
+        targets = self._targets(data_samples)
+        with torch.no_grad():
+            teacher_logits = self.teacher(inputs, mode='tensor').float()
+        with optim_wrapper['student'].optim_context(self.student):
+            student_logits = self.student(inputs, mode='tensor').float()
+        losses = ce_with_distillation(student_logits, teacher_logits,
+                                      targets, 1 - self.alpha, self.tau,
+                                      ce_weight=self.alpha)
+        check_finite({'student': losses['loss']}, 'OfflineKD: the loss')
+        optim_wrapper.update_params({'student': losses['loss']})
+        log_vars = {f'student/{k}': v.detach() for k, v in losses.items()}
+        log_vars['loss'] = losses['loss'].detach()
+        return log_vars

@@ -1,0 +1,102 @@
+"""Baselines on controlled logits: DML and offline KD equal their formulas."""
+import pytest
+import torch
+from mmpretrain.registry import MODELS
+
+from tests.conftest import linear_classifier, make_batch, set_linear
+from tests.test_models.test_algorithms.test_switokd import (
+    CONFIDENT_RIGHT, CONFIDENT_WRONG, INPUTS, LABELS, K, expected_losses,
+    make_optim, snapshot)
+
+
+def test_dml_never_pauses_and_is_symmetric():
+    model = MODELS.build(dict(type='DML', student=linear_classifier(K),
+                              teacher=linear_classifier(K)))
+    # the pair on which SwitOKD pauses the teacher (test_switokd)
+    set_linear(model.student, CONFIDENT_WRONG)
+    set_linear(model.teacher, CONFIDENT_RIGHT)
+    teacher_before = snapshot(model.teacher)
+    log_vars = model.train_step(make_batch(INPUTS, LABELS), make_optim(model))
+    assert log_vars['switokd/expert'] == 0.0
+    assert not torch.equal(model.teacher.head.fc.weight,
+                           teacher_before['head.fc.weight'])
+    # logits are the weight columns
+    expected = expected_losses(CONFIDENT_WRONG.T, CONFIDENT_RIGHT.T, LABELS,
+                               1.0, 1.0, 1.0)
+    assert log_vars['student/loss'].item() == pytest.approx(
+        expected['student'].item(), rel=1e-5)
+    assert log_vars['teacher/loss'].item() == pytest.approx(
+        expected['teacher'].item(), rel=1e-5)
+
+
+def test_dml_takes_no_threshold():
+    with pytest.raises(ValueError, match='never switches'):
+        MODELS.build(dict(type='DML', student=linear_classifier(K),
+                          teacher=linear_classifier(K),
+                          threshold=dict(type='AdaptiveThreshold')))
+
+
+@pytest.fixture
+def teacher_ckpt(tmp_path):
+    teacher = MODELS.build(linear_classifier(K, norm=True))
+    torch.manual_seed(3)
+    set_linear(teacher, 2 * torch.randn(K, K))
+    teacher.train()
+    teacher(torch.randn(6, K, 1, 1), mode='tensor')  # non-trivial BN stats
+    path = tmp_path / 'teacher.pth'
+    torch.save({'state_dict': teacher.state_dict()}, path)
+    return path, snapshot(teacher)
+
+
+def build_offline(teacher_ckpt, **kwargs):
+    path, _ = teacher_ckpt
+    model = MODELS.build(dict(type='OfflineKD', student=linear_classifier(K),
+                              teacher=linear_classifier(K, norm=True),
+                              teacher_ckpt=str(path), **kwargs))
+    model.init_weights()
+    return model
+
+
+def test_offline_kd_loads_and_freezes_the_teacher(teacher_ckpt):
+    _, saved = teacher_ckpt
+    model = build_offline(teacher_ckpt)
+    for key, value in saved.items():
+        assert torch.equal(model.teacher.state_dict()[key], value), key
+    optim = make_optim(model)
+    model.train()
+    for _ in range(3):
+        model.train_step(make_batch(5 * INPUTS, LABELS), optim)
+    for key, value in saved.items():  # weights and BN statistics
+        assert torch.equal(model.teacher.state_dict()[key], value), key
+    assert not any(p.requires_grad for p in model.teacher.parameters())
+    assert not model.teacher.training
+
+
+def test_offline_kd_loss_formula(teacher_ckpt):
+    alpha, tau = 0.3, 2.0
+    model = build_offline(teacher_ckpt, alpha=alpha, tau=tau)
+    torch.manual_seed(4)
+    set_linear(model.student, torch.randn(K, K))
+    model.train()
+    inputs = 5 * INPUTS
+    with torch.no_grad():
+        z_t = model.teacher(inputs.view(K, K, 1, 1), mode='tensor')
+        z_s = model.student(inputs.view(K, K, 1, 1), mode='tensor')
+    log_vars = model.train_step(make_batch(inputs, LABELS), make_optim(model))
+    parts = expected_losses(z_s, z_t, LABELS, 1.0, 1.0, tau)
+    kd = parts['student'] - parts['ce_s']  # tau^2 KL(p_t || p_s)
+    expected = alpha * parts['ce_s'] + (1 - alpha) * kd
+    assert log_vars['student/loss'].item() == pytest.approx(expected.item(),
+                                                            rel=1e-5)
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(teacher_ckpt=None), 'teacher_ckpt'),
+    (dict(alpha=1.5), r'\[0, 1\]'),
+])
+def test_offline_kd_bad_config(kwargs, match):
+    cfg = dict(type='OfflineKD', student=linear_classifier(K),
+               teacher=linear_classifier(K), teacher_ckpt='t.pth')
+    cfg.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(cfg)
