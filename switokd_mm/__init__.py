@@ -4,7 +4,7 @@ Importing the package registers its models, backbones, optimizer wrappers,
 hooks and metrics in mmpretrain's registries, and makes mmengine load local
 checkpoints with the safe loader (see :mod:`switokd_mm.utils`).
 """
-from . import engine, evaluation, models, utils  # noqa: F401
+from . import datasets, engine, evaluation, models, utils  # noqa: F401
 from .version import __version__
 
 __all__ = ['__version__']

@@ -10,10 +10,20 @@ from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.models import SwitOKD
 
 CONFIGS = sorted((Path(__file__).parents[1] / 'configs').glob('*.py'))
+#: (config, network) -> parameters in millions as the paper gives them
+PAPER_PARAMS = {
+    ('switokd_r34_mbv2-1.4x_1xb128_tiny-imagenet.py', 'student'): 4.7,
+    ('switokd_r34_mbv2-1.4x_1xb128_tiny-imagenet.py', 'teacher'): 21.3,
+    ('switokd_wrn16-2_resnet32_1xb128_cifar100.py', 'teacher'): 0.70,
+    ('switokd_r18_r34_in1k.py', 'student'): 11.7,
+    ('switokd_r18_r34_in1k.py', 'teacher'): 21.8,
+}
 
 
 def test_configs_found():
-    assert len(CONFIGS) >= 3
+    assert len(CONFIGS) >= 4
+    names = {path.name for path in CONFIGS}
+    assert {name for name, _ in PAPER_PARAMS} <= names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
@@ -24,6 +34,12 @@ def test_config_builds(path):
     model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     model = MODELS.build(model_cfg)
     assert isinstance(model, SwitOKD)
+    for network in ('student', 'teacher'):
+        millions = sum(p.numel()
+                       for p in getattr(model, network).parameters()) / 1e6
+        if (path.name, network) in PAPER_PARAMS:
+            assert millions == pytest.approx(
+                PAPER_PARAMS[path.name, network], rel=0.03)
     assert model.num_classes == cfg.data_preprocessor.num_classes
 
     optim_cfg = cfg.optim_wrapper.copy()

@@ -14,6 +14,8 @@ DATASET_HINTS = {
     'extract it there (the folder then holds cifar-100-python/)',
     'ImageNet': 'prepare ILSVRC2012 as mmpretrain documents it '
     '(train/, val/ and meta/ under the folder)',
+    'TinyImageNet': 'unpack tiny-imagenet-200.zip there (the folder then '
+    'holds wnids.txt, train/ and val/)',
 }
 
 

@@ -1,0 +1,3 @@
+from .tiny_imagenet import TinyImageNet
+
+__all__ = ['TinyImageNet']
