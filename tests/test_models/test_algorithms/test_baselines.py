@@ -100,3 +100,36 @@ def test_offline_kd_bad_config(kwargs, match):
     cfg.update(kwargs)
     with pytest.raises(ValueError, match=match):
         MODELS.build(cfg)
+
+
+def test_min_logit_ensemble_hand_computed():
+    from switokd_mm.models.losses import min_logit_ensemble
+    z1 = torch.tensor([[2.0, 1.0, 0.0], [2.0, 1.0, 0.0]])
+    z2 = torch.tensor([[1.0, 3.0, 0.0], [1.0, 3.0, 0.0]])
+    # label 0: z1 - 2 = (0, -1, -2), z2 - 1 = (0, 2, -1) -> (0, -1, -2)
+    # label 1: z1 - 1 = (1, 0, -1), z2 - 3 = (-2, 0, -3) -> (-2, 0, -3)
+    ensemble = min_logit_ensemble([z1, z2], torch.tensor([0, 1]))
+    assert ensemble.tolist() == [[0.0, -1.0, -2.0], [-2.0, 0.0, -3.0]]
+
+
+def test_kdcl_trains_both_towards_the_ensemble():
+    tau = 2.0
+    model = MODELS.build(dict(type='KDCL', student=linear_classifier(K),
+                              teacher=linear_classifier(K), tau=tau))
+    torch.manual_seed(5)
+    w_s, w_t = torch.randn(K, K), torch.randn(K, K)
+    set_linear(model.student, w_s)
+    set_linear(model.teacher, w_t)
+    log_vars = model.train_step(make_batch(INPUTS, LABELS), make_optim(model))
+    z_s, z_t, y = w_s.T, w_t.T, torch.tensor(LABELS)
+    z_m = torch.minimum(z_s - z_s.gather(1, y.view(-1, 1)),
+                        z_t - z_t.gather(1, y.view(-1, 1)))
+    for name, z in (('student', z_s), ('teacher', z_t)):
+        kl = (torch.softmax(z_m / tau, 1) *
+              (torch.log_softmax(z_m / tau, 1) -
+               torch.log_softmax(z / tau, 1))).sum(1).mean() * tau**2
+        expected = torch.nn.functional.cross_entropy(z, y) + kl
+        assert log_vars[f'{name}/loss'].item() == pytest.approx(
+            expected.item(), rel=1e-5)
+    assert not torch.equal(model.student.head.fc.weight, w_s)
+    assert not torch.equal(model.teacher.head.fc.weight, w_t)
