@@ -83,7 +83,7 @@ def test_unknown_network(switokd_checkpoint, tmp_path):
 
 
 def test_switokd_backbone_config_imports_the_plugin(tmp_path):
-    cfg = Config.fromfile('configs/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
+    cfg = Config.fromfile('configs/cifar100/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
     from tools.model_converters.export_student import network_config
     exported = network_config(cfg, 'student')
     assert exported.custom_imports.imports == ['switokd_mm.models.backbones']

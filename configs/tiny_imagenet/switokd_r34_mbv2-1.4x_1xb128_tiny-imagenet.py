@@ -2,9 +2,9 @@
 # Tiny-ImageNet, the paper's Table 4 row (SwitOKD student 58.71 +- 0.11,
 # vanilla 50.98, DML 55.70, KDCL 57.79). Both are mmpretrain's networks.
 _base_ = [
-    './_base_/datasets/tiny_imagenet_bs128.py',
-    './_base_/schedules/switokd_tiny-imagenet_bs128.py',
-    './_base_/switokd_runtime.py',
+    '../_base_/datasets/tiny_imagenet_bs128.py',
+    '../_base_/schedules/switokd_tiny-imagenet_bs128.py',
+    '../_base_/switokd_runtime.py',
 ]
 
 model = dict(
@@ -23,5 +23,4 @@ model = dict(
         head=dict(
             type='LinearClsHead', num_classes=200, in_channels=512,
             topk=(1, 5))),
-    threshold=dict(type='AdaptiveThreshold'),
     eval_teacher=True)

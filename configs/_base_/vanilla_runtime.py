@@ -1,0 +1,13 @@
+# Runtime of the vanilla baselines (one network, plain mmpretrain training)
+# next to the SwitOKD runs: same defaults, the plugin's backbones, plain
+# Accuracy and checkpoints ranked by it.
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+
+custom_imports = dict(imports=['switokd_mm'], allow_failed_imports=False)
+default_hooks = dict(
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval=1,
+        max_keep_ckpts=3,
+        save_best='accuracy/top1',
+        rule='greater'))
