@@ -20,10 +20,7 @@ model = dict(
             type='WideResNet', depth=16, widen_factor=1, in_channels=1),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
-    alpha=1.0,
-    beta=1.0,
-    tau=1.0,
-    threshold=dict(type='AdaptiveThreshold'),
+    # defaults: alpha = beta = tau = 1, threshold=dict(type='AdaptiveThreshold')
     eval_teacher=True)
 
 # A 20k-image subset of the training set keeps the demo short.

@@ -23,8 +23,10 @@ class SwitOKDOptimWrapperConstructor:
 
     Each entry is an ordinary mmengine ``optim_wrapper`` config (``type``,
     ``optimizer``, ``paramwise_cfg``, ``clip_grad``, ...) applied to the
-    submodule of that name. ``param_scheduler`` may then be one list for all
-    networks or a dict keyed by the same names.
+    submodule of that name; an entry set to None (e.g. ``teacher=None`` in a
+    config inheriting one, for a frozen teacher) is dropped.
+    ``param_scheduler`` may then be one list for all networks or a dict
+    keyed by the same names.
 
     Args:
         optim_wrapper_cfg: per-network configs, keyed by submodule name.
@@ -36,6 +38,8 @@ class SwitOKDOptimWrapperConstructor:
         if paramwise_cfg is not None:
             raise ValueError('SwitOKDOptimWrapperConstructor: set '
                              'paramwise_cfg inside each network entry')
+        optim_wrapper_cfg = {name: cfg for name, cfg in
+                             optim_wrapper_cfg.items() if cfg is not None}
         if not optim_wrapper_cfg:
             raise ValueError('SwitOKDOptimWrapperConstructor: no network '
                              'entries (expected e.g. student=..., '

@@ -92,3 +92,10 @@ def test_each_network_keeps_its_wrapper_type():
                                       clip_grad=dict(max_norm=1.0)))
     assert type(optim['teacher']) is OptimWrapper
     assert optim['teacher'].clip_grad_kwargs == dict(max_norm=1.0)
+
+
+def test_none_entry_is_dropped():
+    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=dict(
+            student=dict(optimizer=dict(type='SGD', lr=0.1)), teacher=None)))
+    assert set(constructor(TwoNets()).keys()) == {'student'}
