@@ -2,6 +2,7 @@
 # paper's recipe (Table 6: student 70.24 / teacher 73.65 top-1) on 8 GPUs x
 # 64 images. Data: ILSVRC2012 under data/imagenet as mmpretrain expects.
 #   tools/dist_train.sh configs/switokd_r18_r34_in1k.py 8
+# Baselines of this pair: configs/imagenet/.
 _base_ = [
     './_base_/models/switokd_resnet18_resnet34_in1k.py',
     'mmpretrain::_base_/datasets/imagenet_bs64.py',

@@ -23,6 +23,14 @@ PAPER_PARAMS = {
     ('vanilla_wrn16-2_1xb128_cifar100.py', 'model'): 0.70,
     ('switokd_r18_r34_in1k.py', 'student'): 11.7,
     ('switokd_r18_r34_in1k.py', 'teacher'): 21.8,
+    ('switokd_r18_mbv2-0.5x_8xb64_in1k.py', 'student'): 1.97,
+    ('switokd_r18_mbv2-0.5x_8xb64_in1k.py', 'teacher'): 11.7,
+    ('switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py', 'student'): 0.28,
+    ('switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py', 'teacher'): 0.72,
+    ('switokd_wrn16-8_wrn16-1_1xb128_cifar10.py', 'student'): 0.18,
+    ('switokd_wrn16-8_wrn16-1_1xb128_cifar10.py', 'teacher'): 11.0,
+    ('switokd_wrn40-2_wrn16-2_1xb128_cifar100.py', 'student'): 0.70,
+    ('switokd_wrn40-2_wrn16-2_1xb128_cifar100.py', 'teacher'): 2.26,
 }
 
 
@@ -68,3 +76,18 @@ def test_config_builds(path):
     test_set = cfg.test_dataloader.dataset
     if test_set.type in ('FashionMNIST', 'MNIST'):
         assert test_set.split == 'test' and test_set.test_mode
+
+
+@pytest.mark.parametrize('folder', sorted(
+    p for p in ROOT.iterdir() if p.is_dir() and p.name != '_base_'),
+    ids=lambda p: p.name)
+def test_metafile_lists_every_config_of_its_folder(folder):
+    import yaml
+    meta = yaml.safe_load((folder / 'metafile.yml').read_text())
+    listed = {Path(m['Config']) for m in meta['Models']}
+    repo = ROOT.parent
+    for path in listed:
+        assert (repo / path).is_file(), path
+    local = {p.relative_to(repo) for p in folder.glob('*.py')}
+    assert local <= listed
+    assert (folder / 'README.md').is_file()

@@ -1,5 +1,7 @@
 """Evaluate a checkpoint: the student, and the teacher when the config's
 model has ``eval_teacher=True`` and its evaluator is a PerNetworkMetric.
+Prints the result as rows in the paper's format (network, backbone with its
+parameter count, top-1).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--cfg-options ...]
 """
@@ -27,6 +29,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def paper_rows(model, metrics: dict) -> str:
+    """The result as rows of the paper's tables: network, backbone with its
+    parameter count, top-1 (%)."""
+    model = getattr(model, 'module', model)
+    networks = ([('Student', model.student, 'student/'),
+                 ('Teacher', model.teacher, 'teacher/')]
+                if hasattr(model, 'student') else [('Network', model, '')])
+    rows = []
+    for role, network, prefix in networks:
+        top1 = metrics.get(f'{prefix}accuracy/top1')
+        if top1 is None:
+            continue
+        params = sum(p.numel() for p in network.parameters()) / 1e6
+        backbone = type(network.backbone).__name__
+        rows.append(f'{role}\t{backbone}({params:.2f}M)\t{top1:.2f}')
+    return '\n'.join(rows)
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     cfg = load_config(args)
@@ -34,6 +54,8 @@ def main(argv=None) -> dict:
     check_data_roots(cfg, ('test_dataloader', ))
     runner = build_runner(cfg)
     metrics = runner.test()
+    if is_main_process():
+        print(paper_rows(runner.model, metrics))
     if args.out and is_main_process():
         with open(args.out, 'w') as f:
             json.dump(metrics, f, indent=2)

@@ -79,7 +79,7 @@ def test_resume_continues_exactly(straight_run, tmp_path, fashion_mnist_root):
 
 
 def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
-                                         tmp_path):
+                                         tmp_path, capsys):
     out = tmp_path / 'metrics.json'
     metrics = test_tool.main([
         CONFIG, str(straight_run / 'epoch_3.pth'), '--work-dir',
@@ -95,6 +95,17 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
     assert metrics['teacher/accuracy/top1'] == pytest.approx(
         last_val['teacher/accuracy/top1'])
     assert json.loads(out.read_text()) == pytest.approx(metrics)
+    printed = capsys.readouterr().out
+    student_m = sum(p.numel() for p in _student_params(straight_run)) / 1e6
+    assert (f"Student\tCifarResNet({student_m:.2f}M)\t"
+            f"{metrics['student/accuracy/top1']:.2f}") in printed
+    assert f"Teacher\tWideResNet(" in printed
+
+
+def _student_params(work_dir):
+    state = _load_checkpoint(str(work_dir / 'epoch_3.pth'))['state_dict']
+    return [v for k, v in state.items() if k.startswith('student.')
+            and 'running_' not in k and 'num_batches' not in k]
 
 
 def test_missing_dataset_fails_before_training(tmp_path):

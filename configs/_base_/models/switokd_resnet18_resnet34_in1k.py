@@ -16,8 +16,5 @@ model = dict(
         head=dict(
             type='LinearClsHead', num_classes=1000, in_channels=512,
             topk=(1, 5))),
-    alpha=1.0,
-    beta=1.0,
-    tau=1.0,
-    threshold=dict(type='AdaptiveThreshold'),
+    # defaults: alpha = beta = tau = 1, threshold=dict(type='AdaptiveThreshold')
     eval_teacher=True)

@@ -1,0 +1,5 @@
+# KDCL (MinLogit) baseline of `switokd_wrn16-4_resnet20_1xb128_cifar10.py`.
+_base_ = ['./switokd_wrn16-4_resnet20_1xb128_cifar10.py']
+
+model = dict(type='KDCL', tau=2.0)
+custom_hooks = [dict(type='SyncBuffersHook')]  # KDCL has no switching
