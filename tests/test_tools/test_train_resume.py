@@ -99,7 +99,7 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
     student_m = sum(p.numel() for p in _student_params(straight_run)) / 1e6
     assert (f"Student\tCifarResNet({student_m:.2f}M)\t"
             f"{metrics['student/accuracy/top1']:.2f}") in printed
-    assert f"Teacher\tWideResNet(" in printed
+    assert "Teacher\tWideResNet(" in printed
 
 
 def _student_params(work_dir):
