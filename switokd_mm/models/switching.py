@@ -9,9 +9,8 @@ the code does not apply). Each distance therefore lies in [0, 2].
 from typing import NamedTuple
 
 import torch
+from mmpretrain.registry import MODELS
 from torch import Tensor
-
-from switokd_mm.registry import THRESHOLDS
 
 
 class GapStatistics(NamedTuple):
@@ -116,7 +115,7 @@ def expert_gate(gap: Tensor,
     return expert
 
 
-@THRESHOLDS.register_module()
+@MODELS.register_module()
 class AdaptiveThreshold:
     """The paper's adaptive threshold (Eq. 13), the default.
 
@@ -137,7 +136,7 @@ class AdaptiveThreshold:
         return self._fn(ds, dt)
 
 
-@THRESHOLDS.register_module()
+@MODELS.register_module()
 class FixedThreshold:
     """A constant threshold (the paper's ablation B).
 
@@ -155,7 +154,7 @@ class FixedThreshold:
         return torch.full_like(ds, self.delta)
 
 
-@THRESHOLDS.register_module()
+@MODELS.register_module()
 class NeverSwitch:
     """An infinite threshold: the teacher never pauses (DML, ablation A)."""
 

@@ -8,7 +8,7 @@ from switokd_mm.models.switching import (AdaptiveThreshold, FixedThreshold,
                                          NeverSwitch, adaptive_threshold,
                                          expert_gate, gap_statistics,
                                          ratio_threshold)
-from switokd_mm.registry import THRESHOLDS
+from mmpretrain.registry import MODELS
 
 
 def logits_of(probs):
@@ -79,9 +79,9 @@ def test_thresholds_zero_distances_stay_finite():
 
 def test_registered_thresholds():
     ds, dt = torch.tensor(1.0), torch.tensor(0.4)
-    assert THRESHOLDS.build(dict(type='AdaptiveThreshold'))(ds, dt).item() \
+    assert MODELS.build(dict(type='AdaptiveThreshold'))(ds, dt).item() \
         == pytest.approx(0.699409, abs=1e-6)
-    ratio = THRESHOLDS.build(dict(type='AdaptiveThreshold', ratio='student'))
+    ratio = MODELS.build(dict(type='AdaptiveThreshold', ratio='student'))
     assert ratio(ds, dt).item() == pytest.approx(0.731872, abs=1e-6)
     assert FixedThreshold(0.6)(ds, dt).item() == pytest.approx(0.6)
     assert NeverSwitch()(ds, dt).item() == math.inf

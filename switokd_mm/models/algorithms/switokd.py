@@ -8,7 +8,6 @@ from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from switokd_mm.registry import THRESHOLDS
 from ..losses import ce_with_distillation
 from ..switching import GapStatistics, expert_gate, gap_statistics
 from .base_distiller import (BaseDistiller, check_finite,
@@ -43,8 +42,8 @@ class SwitOKD(BaseDistiller):
         beta: weight of the teacher's distillation term (learning mode).
         tau: temperature of both distillation terms.
         gap_tau: temperature at which G, ds and dt are measured.
-        threshold: config of the switching threshold, from
-            ``switokd_mm.registry.THRESHOLDS``: ``AdaptiveThreshold`` (Eq.
+        threshold: config of the switching threshold (registered in
+            mmpretrain's MODELS): ``AdaptiveThreshold`` (Eq.
             13, default), ``FixedThreshold`` or ``NeverSwitch``.
         require_teacher_ahead: pause the teacher only if it also fits the
             labels better than the student (``dt < ds``), as the authors'
@@ -85,7 +84,7 @@ class SwitOKD(BaseDistiller):
             raise ValueError(f'{type(self).__name__}: teacher_loss must be '
                              f'one of {TEACHER_LOSSES}, got {teacher_loss!r}')
         self.alpha, self.beta, self.tau, self.gap_tau = alpha, beta, tau, gap_tau
-        self.threshold = THRESHOLDS.build(threshold)
+        self.threshold = MODELS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
         self.teacher_loss = teacher_loss
         self.freeze_teacher_bn_in_expert = freeze_teacher_bn_in_expert
