@@ -8,7 +8,7 @@ from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmpretrain.registry import HOOKS, METRICS, MODELS
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from switokd_mm.models import BaseDistiller
+from switokd_mm.models import BaseDistiller, MultiSwitOKD
 
 ROOT = Path(__file__).parents[1] / 'configs'
 CONFIGS = sorted(p for p in ROOT.rglob('*.py') if '_base_' not in p.parts)
@@ -51,8 +51,12 @@ def test_config_builds(path):
     model_cfg = cfg.model
     model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     model = MODELS.build(model_cfg)
-    networks = ({'student': model.student, 'teacher': model.teacher}
-                if isinstance(model, BaseDistiller) else {'model': model})
+    if isinstance(model, MultiSwitOKD):
+        networks = model.nets
+    elif isinstance(model, BaseDistiller):
+        networks = {'student': model.student, 'teacher': model.teacher}
+    else:
+        networks = {'model': model}
     for name, network in networks.items():
         assert network.head.num_classes == cfg.data_preprocessor.num_classes
         if (path.name, name) in PAPER_PARAMS:
@@ -60,7 +64,7 @@ def test_config_builds(path):
                 PAPER_PARAMS[path.name, name], rel=0.03), name
 
     optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
-    if isinstance(model, BaseDistiller):
+    if isinstance(model, (BaseDistiller, MultiSwitOKD)):
         assert isinstance(optim, SwitchableOptimWrapperDict)
         assert set(optim.keys()) <= set(networks)
     else:
@@ -91,3 +95,27 @@ def test_metafile_lists_every_config_of_its_folder(folder):
     local = {p.relative_to(repo) for p in folder.glob('*.py')}
     assert local <= listed
     assert (folder / 'README.md').is_file()
+
+
+TABLE7 = sorted(ROOT.glob('cifar100/*_wrn16-10_wrn16-2_mobilenet_*.py'))
+
+
+@pytest.mark.parametrize('path', TABLE7, ids=lambda p: p.name)
+def test_table7_configs_train_a_few_iterations(path):
+    """Three networks, a few real SGD steps on random 32x32 images."""
+    import torch
+    from mmpretrain.structures import DataSample
+    cfg = Config.fromfile(str(path))
+    cfg.model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
+    torch.manual_seed(0)
+    for _ in range(2):
+        batch = dict(inputs=[torch.randint(0, 255, (3, 32, 32),
+                                           dtype=torch.uint8)
+                             for _ in range(4)],
+                     data_samples=[DataSample().set_gt_label(i)
+                                   for i in range(4)])
+        log_vars = model.train_step(batch, optim)
+    assert {f'switokd/{p}/expert' for p in model.pair_names} <= set(log_vars)
+    assert model.num_iters.item() == 2

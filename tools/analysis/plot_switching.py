@@ -67,7 +67,7 @@ def epoch_series(records: List[dict], suffix: str) -> Dict[str, tuple]:
 
 def switching_figure(series: Series) -> Figure:
     """Statistics over iterations with one mode bar per pair beneath."""
-    pairs = sorted(series)
+    pairs = sorted(p for p in series if 'expert' in series[p])
     fig, axes = plt.subplots(
         1 + len(pairs), 1, sharex=True, figsize=(10, 4 + 0.6 * len(pairs)),
         gridspec_kw=dict(height_ratios=[6] + [1] * len(pairs)))

@@ -1,12 +1,16 @@
 """Logs what the switching did: per iteration and per epoch."""
+import re
 from typing import Dict, Optional
 
+import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-#: Per-iteration values taken from the model's log variables.
-ITER_KEYS = ('gap', 'delta', 'ds', 'dt', 'expert')
+#: Per-iteration values taken from the model's log variables:
+#: ``switokd/<stat>`` (two networks) or ``switokd/<pair or teacher>/<stat>``.
+ITER_KEY = re.compile(r'^switokd/(?P<owner>.+/)?'
+                      r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
 #: Counters the model keeps as buffers (and thus in checkpoints).
 COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')
 
@@ -17,10 +21,13 @@ class ModeSwitchHook(Hook):
 
     Per iteration (every ``interval``) it writes the exact G, delta, ds, dt
     and mode as ``switokd/iter_<name>`` scalars (the logger's own
-    ``switokd/<name>`` entries are window means). At the end of each train
-    epoch it writes ``switokd/expert_fraction`` (share of the epoch's
-    iterations in expert mode) and ``switokd/num_switches`` with the epoch
-    as step, and logs them. G, delta, ds, dt and the mode also reach the
+    ``switokd/<name>`` entries are window means); for a multi-network model
+    per pair, ``switokd/<teacher>-<student>/iter_<name>``, and per teacher
+    ``switokd/<teacher>/iter_paused``. At the end of each train epoch it
+    writes ``switokd/expert_fraction`` (share of the epoch's iterations in
+    expert mode) and ``switokd/num_switches`` (per pair:
+    ``switokd/<pair>/expert_fraction``, ...) with the epoch as step, and
+    logs them. G, delta, ds, dt and the mode also reach the
     MessageHub (``train/switokd/*``) as the model's log variables.
 
     Args:
@@ -33,7 +40,7 @@ class ModeSwitchHook(Hook):
             raise ValueError(f'ModeSwitchHook: interval must be >= 1, got '
                              f'{interval}')
         self.interval = interval
-        self._epoch_start: Optional[Dict[str, int]] = None
+        self._epoch_start: Optional[Dict[str, torch.Tensor]] = None
 
     def before_train_epoch(self, runner) -> None:
         self._epoch_start = _counters(runner)
@@ -42,38 +49,59 @@ class ModeSwitchHook(Hook):
                          outputs: Optional[dict] = None) -> None:
         if not outputs or not self.every_n_train_iters(runner, self.interval):
             return
-        scalars = {f'switokd/iter_{key}': float(outputs[f'switokd/{key}'])
-                   for key in ITER_KEYS if f'switokd/{key}' in outputs}
+        scalars = {}
+        for key, value in outputs.items():
+            match = ITER_KEY.match(key)
+            if match:
+                owner = match['owner'] or ''
+                scalars[f"switokd/{owner}iter_{match['stat']}"] = float(value)
         if scalars:
             runner.visualizer.add_scalars(scalars, step=runner.iter + 1)
 
     def after_train_epoch(self, runner) -> None:
         end = _counters(runner)
-        start = self._epoch_start or dict.fromkeys(COUNTERS, 0)
-        iters = end['num_iters'] - start['num_iters']
+        start = self._epoch_start or {k: v * 0 for k, v in end.items()}
+        iters = int(end['num_iters'] - start['num_iters'])
         if iters == 0:
             return
-        expert = end['num_expert_iters'] - start['num_expert_iters']
-        summary = {
-            'switokd/expert_fraction': expert / iters,
-            'switokd/num_switches': end['num_switches'] - start['num_switches'],
-        }
+        expert = (end['num_expert_iters'] - start['num_expert_iters']).view(-1)
+        switches = (end['num_switches'] - start['num_switches']).view(-1)
+        owners = _pair_prefixes(runner, len(expert))
+        summary = {}
+        for owner, n_expert, n_switches in zip(owners, expert, switches):
+            summary[f'switokd/{owner}expert_fraction'] = int(n_expert) / iters
+            summary[f'switokd/{owner}num_switches'] = int(n_switches)
         # Written to the visualizer directly with the epoch as step, like
         # mmengine's validation metrics; a MessageHub scalar would be re-logged
         # with every later iteration log.
         runner.visualizer.add_scalars(summary, step=runner.epoch + 1)
-        runner.logger.info(
-            f'SwitOKD epoch {runner.epoch + 1}: expert mode in {expert}/'
-            f'{iters} iterations ({100 * expert / iters:.1f}%), '
-            f"{summary['switokd/num_switches']} switches; whole run: "
-            f"{end['num_expert_iters']}/{end['num_iters']} in expert mode")
+        for owner, n_expert, n_switches in zip(owners, expert, switches):
+            label = f' {owner[:-1]}' if owner else ''
+            runner.logger.info(
+                f'SwitOKD epoch {runner.epoch + 1}{label}: expert mode in '
+                f'{int(n_expert)}/{iters} iterations '
+                f'({100 * int(n_expert) / iters:.1f}%), {int(n_switches)} '
+                f'switches')
 
 
-def _counters(runner) -> Dict[str, int]:
-    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+def _pair_prefixes(runner, count: int):
+    """'' for a two-network model, '<pair>/' per pair otherwise."""
+    model = _model(runner)
+    names = getattr(model, 'pair_names', None)
+    return [f'{name}/' for name in names] if names else [''] * count
+
+
+def _model(runner):
+    return runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
+
+
+def _counters(runner) -> Dict[str, torch.Tensor]:
+    model = _model(runner)
     missing = [name for name in COUNTERS if not hasattr(model, name)]
     if missing:
         raise TypeError(f'ModeSwitchHook needs a SwitOKD-style model with '
                         f'{COUNTERS} buffers; {type(model).__name__} lacks '
                         f'{missing}')
-    return {name: int(getattr(model, name)) for name in COUNTERS}
+    return {name: getattr(model, name).detach().clone().cpu()
+            for name in COUNTERS}

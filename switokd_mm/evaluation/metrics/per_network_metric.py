@@ -18,14 +18,18 @@ class PerNetworkMetric:
     Args:
         metric: config of the wrapped metric, e.g. ``dict(type='Accuracy',
             topk=(1, 5))``.
-        networks: networks to evaluate; ``'student'`` reads the sample's own
+        networks: networks to evaluate; ``own`` reads the sample's own
             predictions, any other name reads the sample's field of that name.
+        own: the network whose predictions are the samples' own (SwitOKD's
+            student; for MultiSwitOKD the first of its ``eval_networks``).
     """
 
     def __init__(self, metric: dict,
-                 networks: Sequence[str] = ('student', 'teacher')) -> None:
+                 networks: Sequence[str] = ('student', 'teacher'),
+                 own: str = 'student') -> None:
         if not networks:
             raise ValueError('PerNetworkMetric: networks must not be empty')
+        self.own = own
         self.metrics = {}
         for network in networks:
             inner = METRICS.build(copy.deepcopy(metric))
@@ -47,8 +51,9 @@ class PerNetworkMetric:
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Hand each network's view of the batch to its metric."""
         for network, inner in self.metrics.items():
-            inner.process(data_batch,
-                          [_network_view(s, network) for s in data_samples])
+            inner.process(data_batch, [
+                _network_view(s, network, self.own) for s in data_samples
+            ])
 
     def evaluate(self, size: int) -> Dict[str, Any]:
         """Merge the prefixed results of every network's metric."""
@@ -58,9 +63,9 @@ class PerNetworkMetric:
         return results
 
 
-def _network_view(sample: dict, network: str) -> dict:
+def _network_view(sample: dict, network: str, own: str) -> dict:
     """The sample as the given network predicted it."""
-    if network == 'student':
+    if network == own:
         return sample
     if network not in sample:
         raise KeyError(f'PerNetworkMetric: the samples carry no {network!r} '

@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.dist import all_reduce, get_world_size
 from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from mmpretrain.registry import MODELS
@@ -68,12 +69,7 @@ class BaseDistiller(BaseModel):
         return counts['student']
 
     def _targets(self, data_samples: List[DataSample]) -> Tensor:
-        """Target probabilities (B, K): soft scores from batch augments
-        (Mixup, CutMix) when present, one-hot labels otherwise."""
-        if 'gt_score' in data_samples[0]:
-            return torch.stack([sample.gt_score for sample in data_samples])
-        labels = torch.cat([sample.gt_label for sample in data_samples])
-        return F.one_hot(labels, self.num_classes).float()
+        return soft_targets(data_samples, self.num_classes)
 
     def forward(self,
                 inputs: Tensor,
@@ -103,6 +99,35 @@ class BaseDistiller(BaseModel):
                                        self.teacher.predict(inputs)):
                 sample.set_field(teacher, 'teacher')
         return predictions
+
+
+def soft_targets(data_samples: List[DataSample], num_classes: int) -> Tensor:
+    """Target probabilities (B, K): soft scores from batch augments (Mixup,
+    CutMix) when present, one-hot labels otherwise."""
+    if 'gt_score' in data_samples[0]:
+        return torch.stack([sample.gt_score for sample in data_samples])
+    labels = torch.cat([sample.gt_label for sample in data_samples])
+    return F.one_hot(labels, num_classes).float()
+
+
+def average_over_ranks(values: Tensor, batch_size: int) -> Tensor:
+    """Batch statistics averaged over all ranks, weighted by each rank's
+    batch size, in one collective (identity in a single process), so that
+    every rank takes the decision one process would take on the global
+    batch.
+
+    Args:
+        values: this rank's statistics, any shape.
+        batch_size: this rank's batch size.
+
+    Returns:
+        Tensor: the weighted means, same shape.
+    """
+    if get_world_size() == 1:
+        return values
+    packed = torch.cat([values.flatten(), values.new_ones(1)]) * batch_size
+    all_reduce(packed, op='sum')
+    return (packed[:-1] / packed[-1]).view_as(values)
 
 
 def check_hyper_parameters(owner: str, **values: float) -> None:

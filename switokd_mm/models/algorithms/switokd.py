@@ -3,16 +3,16 @@ whenever the distillation gap grows past an adaptive threshold."""
 from typing import Dict, Optional, Union
 
 import torch
-from mmengine.dist import all_reduce, get_world_size
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation
 from ..switching import GapStatistics, expert_gate, gap_statistics
-from .base_distiller import (BaseDistiller, check_finite,
-                             check_hyper_parameters, check_optim_wrapper,
-                             is_norm_buffer, raise_non_finite)
+from .base_distiller import (BaseDistiller, average_over_ranks,
+                             check_finite, check_hyper_parameters,
+                             check_optim_wrapper, is_norm_buffer,
+                             raise_non_finite)
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
 
@@ -174,14 +174,9 @@ class SwitOKD(BaseDistiller):
 
     def _synchronise(self, stats: GapStatistics,
                      batch_size: int) -> GapStatistics:
-        """Average the statistics over all ranks, weighted by batch size, in
-        one collective, so that every rank takes the decision a single
-        process would take on the global batch."""
-        if get_world_size() == 1:
-            return stats
-        packed = torch.stack([*stats, torch.ones_like(stats.gap)]) * batch_size
-        all_reduce(packed, op='sum')
-        return GapStatistics(*(packed[:3] / packed[3]))
+        """G, ds and dt averaged over ranks (see average_over_ranks)."""
+        return GapStatistics(
+            *average_over_ranks(torch.stack(stats), batch_size))
 
     def _record_mode(self, expert: bool) -> None:
         mode = int(expert)

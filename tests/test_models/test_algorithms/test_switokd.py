@@ -259,7 +259,7 @@ def test_non_finite_error_names_the_iteration():
 
 def test_statistics_are_averaged_over_ranks_by_batch_size(monkeypatch):
     """Two ranks: this one holds 4 samples, the other (simulated) 12."""
-    from switokd_mm.models.algorithms import switokd as module
+    from switokd_mm.models.algorithms import base_distiller as module
     from switokd_mm.models.switching import GapStatistics
     other = torch.tensor([0.2, 0.4, 0.8, 1.0]) * 12  # G, ds, dt, 1 x batch
 
