@@ -1,4 +1,4 @@
-"""Install switokd_mm: ``pip install -e .`` (add ``[tests]`` for the test suite)."""
+"""Install switokd_mm: ``pip install -e .`` (``.[tests]`` adds pytest)."""
 from importlib import metadata
 from pathlib import Path
 
@@ -10,7 +10,10 @@ HERE = Path(__file__).parent
 def read_requirements(name: str) -> list:
     """Return the requirement lines of ``requirements/<name>.txt``."""
     lines = (HERE / 'requirements' / f'{name}.txt').read_text().splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith('#')]
+    return [
+        line.strip() for line in lines
+        if line.strip() and not line.startswith('#')
+    ]
 
 
 def mmcv_requirement() -> str:
@@ -36,8 +39,8 @@ def read_version() -> str:
 setup(
     name='switokd_mm',
     version=read_version(),
-    description='Switchable Online Knowledge Distillation (SwitOKD, ECCV 2022) '
-    'for the OpenMMLab stack',
+    description='Switchable Online Knowledge Distillation (SwitOKD, '
+    'ECCV 2022) for the OpenMMLab stack',
     long_description=(HERE / 'README.md').read_text(),
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),

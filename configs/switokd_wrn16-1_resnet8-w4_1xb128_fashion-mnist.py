@@ -20,7 +20,7 @@ model = dict(
             type='WideResNet', depth=16, widen_factor=1, in_channels=1),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
-    # defaults: alpha = beta = tau = 1, threshold=dict(type='AdaptiveThreshold')
+    # defaults: alpha = beta = tau = 1, the adaptive threshold (Eq. 13)
     eval_teacher=True)
 
 # A 20k-image subset of the training set keeps the demo short.

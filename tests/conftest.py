@@ -9,9 +9,10 @@ import torch.nn as nn
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-import switokd_mm  # noqa: E402,F401
 from mmpretrain.structures import DataSample  # noqa: E402
 from mmpretrain.utils import register_all_modules  # noqa: E402
+
+import switokd_mm  # noqa: E402,F401
 
 register_all_modules(init_default_scope=True)
 
@@ -21,20 +22,24 @@ REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
 
 
-def linear_classifier(num_classes: int, in_channels: int = None,
+def linear_classifier(num_classes: int,
+                      in_channels: int = None,
                       norm: bool = False) -> dict:
     """Config of an ImageClassifier computing one linear layer (optionally
     after a BatchNorm of its input)."""
     in_channels = in_channels or num_classes
     return dict(
         type='ImageClassifier',
-        backbone=dict(type='FlattenBackbone',
-                      norm_channels=in_channels if norm else 0),
-        head=dict(type='LinearClsHead', num_classes=num_classes,
-                  in_channels=in_channels))
+        backbone=dict(
+            type='FlattenBackbone', norm_channels=in_channels if norm else 0),
+        head=dict(
+            type='LinearClsHead',
+            num_classes=num_classes,
+            in_channels=in_channels))
 
 
-def set_linear(classifier: nn.Module, weight: torch.Tensor,
+def set_linear(classifier: nn.Module,
+               weight: torch.Tensor,
                bias: torch.Tensor = None) -> None:
     """Overwrite the head of a :func:`linear_classifier`."""
     with torch.no_grad():
@@ -46,8 +51,8 @@ def set_linear(classifier: nn.Module, weight: torch.Tensor,
 def make_batch(inputs: torch.Tensor, labels) -> dict:
     """A dataloader-style batch of 4D inputs (B, D, 1, 1) and labels."""
     samples = [DataSample().set_gt_label(int(label)) for label in labels]
-    return dict(inputs=[x.view(-1, 1, 1) for x in inputs],
-                data_samples=samples)
+    return dict(
+        inputs=[x.view(-1, 1, 1) for x in inputs], data_samples=samples)
 
 
 @pytest.fixture(scope='session')
@@ -69,11 +74,15 @@ CONFIG = str(REPO / 'tests' / 'fixtures' / 'tiny_switokd_fashion_mnist.py')
 def run_train(work_dir, data_root, name, *extra):
     """tools/train.py on the tiny fixture config, in this process."""
     from tools import train as train_tool
-    options = [f'{loader}.dataset.data_root={data_root}'
-               for loader in ('train_dataloader', 'val_dataloader',
-                              'test_dataloader')]
-    train_tool.main([CONFIG, '--work-dir', str(work_dir), *extra,
-                     '--cfg-options', f'experiment_name={name}', *options])
+    options = [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    ]
+    train_tool.main([
+        CONFIG, '--work-dir',
+        str(work_dir), *extra, '--cfg-options', f'experiment_name={name}',
+        *options
+    ])
 
 
 @pytest.fixture(scope='session')

@@ -43,8 +43,8 @@ def millions(module):
     return sum(p.numel() for p in module.parameters()) / 1e6
 
 
-@pytest.mark.parametrize('path', CONFIGS,
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    'path', CONFIGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_config_builds(path):
     cfg = Config.fromfile(str(path))
     assert cfg.default_scope == 'mmpretrain'
@@ -82,8 +82,9 @@ def test_config_builds(path):
         assert test_set.split == 'test' and test_set.test_mode
 
 
-@pytest.mark.parametrize('folder', sorted(
-    p for p in ROOT.iterdir() if p.is_dir() and p.name != '_base_'),
+@pytest.mark.parametrize(
+    'folder',
+    sorted(p for p in ROOT.iterdir() if p.is_dir() and p.name != '_base_'),
     ids=lambda p: p.name)
 def test_metafile_lists_every_config_of_its_folder(folder):
     import yaml
@@ -111,11 +112,12 @@ def test_table7_configs_train_a_few_iterations(path):
     optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
     torch.manual_seed(0)
     for _ in range(2):
-        batch = dict(inputs=[torch.randint(0, 255, (3, 32, 32),
-                                           dtype=torch.uint8)
-                             for _ in range(4)],
-                     data_samples=[DataSample().set_gt_label(i)
-                                   for i in range(4)])
+        batch = dict(
+            inputs=[
+                torch.randint(0, 255, (3, 32, 32), dtype=torch.uint8)
+                for _ in range(4)
+            ],
+            data_samples=[DataSample().set_gt_label(i) for i in range(4)])
         log_vars = model.train_step(batch, optim)
     assert {f'switokd/{p}/expert' for p in model.pair_names} <= set(log_vars)
     assert model.num_iters.item() == 2

@@ -9,15 +9,17 @@ import argparse
 import json
 import warnings
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 from mmengine.dist import is_main_process  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots  # noqa: E402
-from switokd_mm.utils.cli import (add_runner_args, build_runner,  # noqa: E402
-                                  load_config)
+from switokd_mm.utils.cli import (
+    add_runner_args,
+    build_runner,  # noqa: E402
+    load_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,8 +36,9 @@ def paper_rows(model, metrics: dict) -> str:
     parameter count, top-1 (%)."""
     model = getattr(model, 'module', model)
     networks = ([('Student', model.student, 'student/'),
-                 ('Teacher', model.teacher, 'teacher/')]
-                if hasattr(model, 'student') else [('Network', model, '')])
+                 ('Teacher', model.teacher,
+                  'teacher/')] if hasattr(model, 'student') else [('Network',
+                                                                   model, '')])
     rows = []
     for role, network, prefix in networks:
         top1 = metrics.get(f'{prefix}accuracy/top1')

@@ -2,7 +2,7 @@
 
 Same arguments as mmpretrain's tools/train.py, e.g.::
 
-    python tools/train.py configs/switokd_r18_r34_in1k.py --work-dir work_dirs/x
+    python tools/train.py configs/switokd_r18_r34_in1k.py --work-dir DIR
     python tools/train.py CONFIG --resume            # latest checkpoint
     python tools/train.py CONFIG --resume PATH.pth   # a given checkpoint
 """
@@ -11,15 +11,18 @@ import warnings
 
 # mmcv-lite has no compiled ops; mmpretrain warns about one it never uses
 # for classification. Silence that line only.
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots  # noqa: E402
-from switokd_mm.utils.cli import (add_runner_args, build_runner,  # noqa: E402
-                                  load_config)
+from switokd_mm.utils.cli import (
+    add_runner_args,
+    build_runner,  # noqa: E402
+    load_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,15 +30,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     add_runner_args(parser)
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from the given checkpoint, or, without a value, from '
         'the latest checkpoint in the work directory')
-    parser.add_argument('--amp', action='store_true',
-                        help='automatic mixed precision for every network')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='do not evaluate during training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the LR by actual / base batch size')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='automatic mixed precision for every network')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the LR by actual / base batch size')
     return parser.parse_args(argv)
 
 
@@ -47,9 +59,10 @@ def enable_amp(cfg: Config) -> None:
     mmpretrain's ``--amp`` overwrites ``optim_wrapper.type``, which would
     break a dict of per-network wrappers; each entry is set instead.
     """
-    amp = (dict(type='AmpOptimWrapper', loss_scale='dynamic')
-           if torch.cuda.is_available() else
-           dict(type='AutocastOptimWrapper', dtype='bfloat16'))
+    amp = (
+        dict(type='AmpOptimWrapper', loss_scale='dynamic')
+        if torch.cuda.is_available() else dict(
+            type='AutocastOptimWrapper', dtype='bfloat16'))
     wrappers = cfg.optim_wrapper
     entries = ([wrappers] if 'optimizer' in wrappers else
                [v for v in wrappers.values() if isinstance(v, dict)])

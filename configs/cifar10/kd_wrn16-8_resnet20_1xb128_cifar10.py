@@ -1,4 +1,5 @@
-# Offline KD (Hinton) baseline of `switokd_wrn16-8_resnet20_1xb128_cifar10.py`: the student learns from a
+# Offline KD (Hinton) baseline of `switokd_wrn16-8_resnet20_1xb128_cifar10.py`:
+# the student learns from a
 # frozen wrn16-8 trained alone first with
 # `python tools/train.py configs/cifar10/vanilla_wrn16-8_1xb128_cifar10.py`.
 _base_ = ['./switokd_wrn16-8_resnet20_1xb128_cifar10.py']

@@ -1,23 +1,6 @@
-# SwitOKD, teacher WRN16-4 -> student ResNet-20 on CIFAR-10 (paper
+# SwitOKD, teacher WRN-16-4 -> student ResNet-20 on CIFAR-10 (paper
 # Fig. 5: the student against teachers of growing capacity).
-_base_ = [
-    '../_base_/datasets/cifar10_bs128.py',
-    '../_base_/schedules/switokd_cifar_bs128.py',
-    '../_base_/switokd_runtime.py',
-]
+_base_ = ['./switokd_wrn16-2_resnet20_1xb128_cifar10.py']
 
 model = dict(
-    type='SwitOKD',
-    student=dict(
-        type='ImageClassifier',
-        backbone=dict(type='CifarResNet', depth=20),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=10, in_channels=64)),
-    teacher=dict(
-        type='ImageClassifier',
-        backbone=dict(type='WideResNet', depth=16, widen_factor=4),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=10, in_channels=256)),
-    eval_teacher=True)
+    teacher=dict(backbone=dict(widen_factor=4), head=dict(in_channels=256)))

@@ -12,12 +12,10 @@ model = dict(
         type='ImageClassifier',
         backbone=dict(type='WideResNet', depth=16, widen_factor=1),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=10, in_channels=64)),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='WideResNet', depth=16, widen_factor=8),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=10, in_channels=512)),
+        head=dict(type='LinearClsHead', num_classes=10, in_channels=512)),
     eval_teacher=True)

@@ -10,8 +10,7 @@ model = dict(
     type='ImageClassifier',
     backbone=dict(type='WideResNet', depth=16, widen_factor=1),
     neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead', num_classes=10, in_channels=64))
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
 optim_wrapper = dict(
     _delete_=True,
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005))

@@ -1,4 +1,5 @@
-# Offline KD (Hinton) baseline of `switokd_wrn40-2_wrn16-2_1xb128_cifar100.py`: the student learns from a
+# Offline KD (Hinton) baseline of `switokd_wrn40-2_wrn16-2_1xb128_cifar100.py`:
+# the student learns from a
 # frozen wrn40-2 trained alone first with
 # `python tools/train.py configs/cifar100/vanilla_wrn40-2_1xb128_cifar100.py`.
 _base_ = ['./switokd_wrn40-2_wrn16-2_1xb128_cifar100.py']

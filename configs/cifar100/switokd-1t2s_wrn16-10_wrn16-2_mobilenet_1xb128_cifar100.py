@@ -1,4 +1,5 @@
-# Paper Table 7, 1T2S: teacher WRN-16-10, students WRN-16-2 and MobileNet (paper: MobileNet 64.62, WRN-16-2 75.02, WRN-16-10 77.33).
+# Paper Table 7, 1T2S: teacher WRN-16-10, students WRN-16-2 and MobileNet
+# (paper: MobileNet 64.62, WRN-16-2 75.02, WRN-16-10 77.33).
 _base_ = [
     '../_base_/datasets/cifar100_bs128.py',
     '../_base_/schedules/switokd_cifar_bs128.py',
@@ -41,5 +42,4 @@ optim_wrapper = dict(
 val_evaluator = dict(
     networks=['mobilenet', 'wrn16_2', 'wrn16_10'], own='mobilenet')
 test_evaluator = val_evaluator
-default_hooks = dict(
-    checkpoint=dict(save_best='mobilenet/accuracy/top1'))
+default_hooks = dict(checkpoint=dict(save_best='mobilenet/accuracy/top1'))

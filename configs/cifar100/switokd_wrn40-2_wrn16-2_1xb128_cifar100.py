@@ -12,12 +12,10 @@ model = dict(
         type='ImageClassifier',
         backbone=dict(type='WideResNet', depth=16, widen_factor=2),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=100, in_channels=128)),
+        head=dict(type='LinearClsHead', num_classes=100, in_channels=128)),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='WideResNet', depth=40, widen_factor=2),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead', num_classes=100, in_channels=128)),
+        head=dict(type='LinearClsHead', num_classes=100, in_channels=128)),
     eval_teacher=True)

@@ -2,6 +2,5 @@
 _base_ = ['./vanilla_mbv2-0.5x_1xb128_cifar100.py']
 
 model = dict(
-    backbone=dict(
-        _delete_=True, type='WideResNet', depth=16, widen_factor=2),
+    backbone=dict(_delete_=True, type='WideResNet', depth=16, widen_factor=2),
     head=dict(in_channels=128))

@@ -13,13 +13,19 @@ model = dict(
         backbone=dict(type='MobileNetV2', widen_factor=0.5),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=1000, in_channels=1280, topk=(1, 5))),
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=1280,
+            topk=(1, 5))),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='ResNet', depth=18, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=1000, in_channels=512, topk=(1, 5))),
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=512,
+            topk=(1, 5))),
     eval_teacher=True)
 
 val_evaluator = dict(

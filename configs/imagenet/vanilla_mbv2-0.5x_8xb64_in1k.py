@@ -1,19 +1,7 @@
-# Vanilla baseline: mbv2-0.5x trained alone with cross-entropy, same data and
-# schedule as the SwitOKD rows of this folder.
-_base_ = [
-    'mmpretrain::_base_/datasets/imagenet_bs64.py',
-    '../_base_/schedules/switokd_imagenet_bs512.py',
-    '../_base_/vanilla_runtime.py',
-]
+# Vanilla baseline: mbv2-0.5x trained alone with cross-entropy, same
+# data and schedule as the SwitOKD rows of this folder.
+_base_ = ['./vanilla_r18_8xb64_in1k.py']
 
 model = dict(
-    type='ImageClassifier',
-    backbone=dict(type='MobileNetV2', widen_factor=0.5),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(
-        type='LinearClsHead', num_classes=1000, in_channels=1280, topk=(1, 5)))
-optim_wrapper = dict(
-    _delete_=True,
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0001))
-val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, 5))
-test_evaluator = val_evaluator
+    backbone=dict(_delete_=True, type='MobileNetV2', widen_factor=0.5),
+    head=dict(in_channels=1280))

@@ -1,4 +1,5 @@
-# KDCL (MinLogit) baseline of `switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py`.
+# KDCL (MinLogit) baseline of `switokd_wrn16-2_resnet20_1xb128_tiny-
+# imagenet.py`.
 _base_ = ['./switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py']
 
 model = dict(type='KDCL', tau=2.0)

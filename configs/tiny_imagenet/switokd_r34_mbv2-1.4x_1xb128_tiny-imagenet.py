@@ -14,13 +14,17 @@ model = dict(
         backbone=dict(type='MobileNetV2', widen_factor=1.4),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=200, in_channels=1792,
+            type='LinearClsHead',
+            num_classes=200,
+            in_channels=1792,
             topk=(1, 5))),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='ResNet', depth=34, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=200, in_channels=512,
+            type='LinearClsHead',
+            num_classes=200,
+            in_channels=512,
             topk=(1, 5))),
     eval_teacher=True)

@@ -13,11 +13,15 @@ model = dict(
         backbone=dict(type='CifarResNet', depth=20),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=200, in_channels=64, topk=(1, 5))),
+            type='LinearClsHead', num_classes=200, in_channels=64,
+            topk=(1, 5))),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='WideResNet', depth=16, widen_factor=2),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=200, in_channels=128, topk=(1, 5))),
+            type='LinearClsHead',
+            num_classes=200,
+            in_channels=128,
+            topk=(1, 5))),
     eval_teacher=True)

@@ -41,15 +41,18 @@ class TinyImageNet(BaseDataset):
             raise FileNotFoundError(
                 f'TinyImageNet: {wnids_file} not found; data_root must be '
                 f'the unpacked tiny-imagenet-200 folder')
-        wnids = sorted(line.strip() for line in
-                       wnids_file.read_text().splitlines() if line.strip())
+        wnids = sorted(line.strip()
+                       for line in wnids_file.read_text().splitlines()
+                       if line.strip())
         labels = {wnid: index for index, wnid in enumerate(wnids)}
         names = _class_names(root / 'words.txt')
         self._metainfo['classes'] = tuple(names.get(w, w) for w in wnids)
         if self.split == 'train':
-            return [dict(img_path=str(path), gt_label=labels[wnid])
-                    for wnid in wnids for path in sorted(
-                        (root / 'train' / wnid / 'images').glob('*.JPEG'))]
+            return [
+                dict(img_path=str(path), gt_label=labels[wnid])
+                for wnid in wnids for path in sorted((root / 'train' / wnid /
+                                                      'images').glob('*.JPEG'))
+            ]
         annotations = root / 'val' / 'val_annotations.txt'
         if not annotations.is_file():
             raise FileNotFoundError(f'TinyImageNet: {annotations} not found')
@@ -62,8 +65,10 @@ class TinyImageNet(BaseDataset):
             if wnid not in labels:
                 raise ValueError(f'{annotations}:{line_number}: unknown '
                                  f'class {wnid!r} (not in wnids.txt)')
-            data.append(dict(img_path=str(root / 'val' / 'images' / filename),
-                             gt_label=labels[wnid]))
+            data.append(
+                dict(
+                    img_path=str(root / 'val' / 'images' / filename),
+                    gt_label=labels[wnid]))
         return data
 
 

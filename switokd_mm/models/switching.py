@@ -59,7 +59,8 @@ def _safe_ratio(numerator: Tensor, denominator: Tensor) -> Tensor:
     then the exponent factor is irrelevant (it multiplies dt = 0) and 0 keeps
     the threshold finite instead of NaN.
     """
-    safe = torch.where(denominator > 0, denominator, torch.ones_like(denominator))
+    safe = torch.where(denominator > 0, denominator,
+                       torch.ones_like(denominator))
     return torch.where(denominator > 0, numerator / safe,
                        torch.zeros_like(numerator))
 

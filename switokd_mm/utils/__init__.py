@@ -1,7 +1,8 @@
 from .atomic_file_backend import AtomicLocalBackend
 from .preflight import check_data_roots
 from .run_records import load_records
-from .safe_checkpoint import (UnsafeCheckpointError, allowed_checkpoint_globals,
+from .safe_checkpoint import (UnsafeCheckpointError,
+                              allowed_checkpoint_globals,
                               load_local_checkpoint)
 
 __all__ = [

@@ -41,7 +41,9 @@ class AtomicLocalBackend(LocalBackend):
             if osp.exists(partial):
                 os.remove(partial)
 
-    def put_text(self, obj: str, filepath: Union[str, Path],
+    def put_text(self,
+                 obj: str,
+                 filepath: Union[str, Path],
                  encoding: str = 'utf-8') -> None:
         """Write text to ``filepath`` atomically."""
         self.put(obj.encode(encoding), filepath)

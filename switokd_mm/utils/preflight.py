@@ -6,15 +6,20 @@ from mmengine.config import Config
 
 #: How to obtain each dataset, named in the "missing directory" error.
 DATASET_HINTS = {
-    'FashionMNIST': 'run `apt-get install dataset-fashion-mnist` and then '
+    'FashionMNIST':
+    'run `apt-get install dataset-fashion-mnist` and then '
     '`python tools/dataset_converters/prepare_fashion_mnist.py`',
-    'CIFAR10': 'download the "CIFAR-10 python version" archive and extract '
+    'CIFAR10':
+    'download the "CIFAR-10 python version" archive and extract '
     'it there (the folder then holds cifar-10-batches-py/)',
-    'CIFAR100': 'download the "CIFAR-100 python version" archive and '
+    'CIFAR100':
+    'download the "CIFAR-100 python version" archive and '
     'extract it there (the folder then holds cifar-100-python/)',
-    'ImageNet': 'prepare ILSVRC2012 as mmpretrain documents it '
+    'ImageNet':
+    'prepare ILSVRC2012 as mmpretrain documents it '
     '(train/, val/ and meta/ under the folder)',
-    'TinyImageNet': 'unpack tiny-imagenet-200.zip there (the folder then '
+    'TinyImageNet':
+    'unpack tiny-imagenet-200.zip there (the folder then '
     'holds wnids.txt, train/ and val/)',
 }
 

@@ -5,8 +5,10 @@ from typing import Dict, List, Union
 
 
 def _json_records(files: List[Path]) -> List[dict]:
-    return [json.loads(line) for path in files
-            for line in path.read_text().splitlines() if line.strip()]
+    return [
+        json.loads(line) for path in files
+        for line in path.read_text().splitlines() if line.strip()
+    ]
 
 
 def _tensorboard_records(files: List[Path]) -> List[dict]:

@@ -38,7 +38,8 @@ def _history_buffer_statistic(owner: Any, name: str) -> Any:
         return getattr(HistoryBuffer, name)
     raise UnsafeCheckpointError(
         f'checkpoint asks for attribute {name!r} of {owner!r}; only '
-        f'HistoryBuffer.{{{", ".join(HISTORY_BUFFER_STATISTICS)}}} are allowed')
+        f'HistoryBuffer.{{{", ".join(HISTORY_BUFFER_STATISTICS)}}} are allowed'
+    )
 
 
 def allowed_checkpoint_globals() -> List[Any]:
@@ -82,8 +83,8 @@ def load_local_checkpoint(filename: str,
         raise FileNotFoundError(f'Checkpoint {filename} can not be found.')
     try:
         with torch.serialization.safe_globals(allowed_checkpoint_globals()):
-            return torch.load(filename, map_location=map_location,
-                              weights_only=True)
+            return torch.load(
+                filename, map_location=map_location, weights_only=True)
     except UnsafeCheckpointError:
         raise
     except pickle.UnpicklingError as error:
@@ -97,4 +98,6 @@ def load_local_checkpoint(filename: str,
 
 # Every local checkpoint that mmengine loads (resume, load_from, init_cfg,
 # mmpretrain's init_model) goes through the safe loader.
-CheckpointLoader.register_scheme(prefixes='', force=True)(load_local_checkpoint)
+CheckpointLoader.register_scheme(
+    prefixes='', force=True)(
+        load_local_checkpoint)

@@ -20,20 +20,22 @@ def tree(tmp_path):
         images.mkdir(parents=True)
         for i in range(2):
             value = int(wnid[1:]) * 10 + i
-            cv2.imwrite(str(images / f'{wnid}_{i}.JPEG'),
-                        np.full((64, 64, 3), value, np.uint8))
+            cv2.imwrite(
+                str(images / f'{wnid}_{i}.JPEG'),
+                np.full((64, 64, 3), value, np.uint8))
     lines = []
     for i, wnid in enumerate(['n03', 'n01', 'n03']):
-        cv2.imwrite(str(root / 'val' / 'images' / f'val_{i}.JPEG'),
-                    np.zeros((64, 64, 3), np.uint8))
+        cv2.imwrite(
+            str(root / 'val' / 'images' / f'val_{i}.JPEG'),
+            np.zeros((64, 64, 3), np.uint8))
         lines.append(f'val_{i}.JPEG\t{wnid}\t0\t0\t63\t63')
     (root / 'val' / 'val_annotations.txt').write_text('\n'.join(lines))
     return root
 
 
 def build(root, split, **kwargs):
-    return DATASETS.build(dict(type='TinyImageNet', data_root=str(root),
-                               split=split, **kwargs))
+    return DATASETS.build(
+        dict(type='TinyImageNet', data_root=str(root), split=split, **kwargs))
 
 
 def test_train_split(tree):
@@ -50,9 +52,10 @@ def test_train_split(tree):
 
 def test_val_split_uses_the_annotation_file(tree):
     dataset = build(tree, 'val', test_mode=True)
-    assert [dataset.get_data_info(i)['gt_label'] for i in range(3)] == [
-        2, 0, 2]
-    assert dataset.get_data_info(1)['img_path'].endswith('val/images/val_1.JPEG')
+    assert [dataset.get_data_info(i)['gt_label']
+            for i in range(3)] == [2, 0, 2]
+    assert dataset.get_data_info(1)['img_path'].endswith(
+        'val/images/val_1.JPEG')
 
 
 def test_errors(tree, tmp_path):

@@ -3,12 +3,12 @@ import math
 
 import pytest
 import torch
+from mmpretrain.registry import MODELS
 
 from switokd_mm.models.switching import (AdaptiveThreshold, FixedThreshold,
                                          NeverSwitch, adaptive_threshold,
                                          expert_gate, gap_statistics,
                                          ratio_threshold)
-from mmpretrain.registry import MODELS
 
 
 def logits_of(probs):
@@ -54,7 +54,8 @@ def test_gap_statistics_temperature():
 
 def test_gap_statistics_float32_for_half_logits():
     stats = gap_statistics(
-        logits_of(P_S).bfloat16(), logits_of(P_T).bfloat16(), torch.tensor(Y))
+        logits_of(P_S).bfloat16(),
+        logits_of(P_T).bfloat16(), torch.tensor(Y))
     assert all(value.dtype == torch.float32 for value in stats)
 
 

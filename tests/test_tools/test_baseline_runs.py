@@ -11,17 +11,21 @@ FIXTURES = REPO / 'tests' / 'fixtures'
 
 
 def train(config, work_dir, data_root, name, *options):
-    data = [f'{loader}.dataset.data_root={data_root}'
-            for loader in ('train_dataloader', 'val_dataloader',
-                           'test_dataloader')]
-    train_tool.main([str(FIXTURES / config), '--work-dir', str(work_dir),
-                     '--cfg-options', f'experiment_name={name}', *data,
-                     *options])
+    data = [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    ]
+    train_tool.main([
+        str(FIXTURES / config), '--work-dir',
+        str(work_dir), '--cfg-options', f'experiment_name={name}', *data,
+        *options
+    ])
 
 
 def last_accuracy(work_dir, network):
-    return [r for r in load_records(work_dir)
-            if f'{network}/accuracy/top1' in r][-1][f'{network}/accuracy/top1']
+    return [
+        r for r in load_records(work_dir) if f'{network}/accuracy/top1' in r
+    ][-1][f'{network}/accuracy/top1']
 
 
 def test_kdcl_then_offline_kd(tmp_path, fashion_mnist_root):
@@ -29,17 +33,18 @@ def test_kdcl_then_offline_kd(tmp_path, fashion_mnist_root):
     train('tiny_kdcl_fashion_mnist.py', kdcl_dir, fashion_mnist_root, 'kdcl')
     records = load_records(kdcl_dir)
     assert any('teacher/loss_kd' in r for r in records)
-    stems = export(str(kdcl_dir / 'epoch_1.pth'), str(tmp_path / 'exported'),
-                   networks=('teacher', ))
+    stems = export(
+        str(kdcl_dir / 'epoch_1.pth'),
+        str(tmp_path / 'exported'),
+        networks=('teacher', ))
 
     train('tiny_offline_kd_fashion_mnist.py', kd_dir, fashion_mnist_root,
           'offline_kd', f"model.teacher_ckpt={stems['teacher']}.pth")
     kdcl = _load_checkpoint(str(kdcl_dir / 'epoch_1.pth'))['state_dict']
     kd = _load_checkpoint(str(kd_dir / 'epoch_1.pth'))['state_dict']
     teacher_keys = [k for k in kdcl if k.startswith('teacher.')]
-    assert teacher_keys and all(
-        (kd[k] == kdcl[k]).all() for k in teacher_keys)
-    assert last_accuracy(kd_dir, 'teacher') == last_accuracy(
-        kdcl_dir, 'teacher')
+    assert teacher_keys and all((kd[k] == kdcl[k]).all() for k in teacher_keys)
+    assert last_accuracy(kd_dir,
+                         'teacher') == last_accuracy(kdcl_dir, 'teacher')
     assert any(not (kd[k] == kdcl[k]).all() for k in kdcl
                if k.startswith('student.') and 'running' not in k)

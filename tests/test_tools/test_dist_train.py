@@ -23,22 +23,33 @@ def free_port() -> int:
 
 def launch(command, work_dir, data_root, *options):
     """Run a training command in a subprocess; fail with its output."""
-    data = [f'{loader}.dataset.data_root={data_root}'
-            for loader in ('train_dataloader', 'val_dataloader',
-                           'test_dataloader')]
-    env = dict(os.environ, PORT=str(free_port()), PYTHON=sys.executable,
-               PYTHONPATH=str(ROOT))
-    result = subprocess.run(
-        [*command, '--work-dir', str(work_dir), '--cfg-options', *data,
-         *options], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[
-        -3000:]
+    data = [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    ]
+    env = dict(
+        os.environ,
+        PORT=str(free_port()),
+        PYTHON=sys.executable,
+        PYTHONPATH=str(ROOT))
+    result = subprocess.run([
+        *command, '--work-dir',
+        str(work_dir), '--cfg-options', *data, *options
+    ],
+                            cwd=ROOT,
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                            timeout=600)
+    output = result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, output
 
 
 def rank_records(work_dir, world_size):
-    return [_load_checkpoint(str(Path(work_dir) / f'rank{rank}.pth'))
-            for rank in range(world_size)]
+    return [
+        _load_checkpoint(str(Path(work_dir) / f'rank{rank}.pth'))
+        for rank in range(world_size)
+    ]
 
 
 @pytest.fixture(scope='module')
@@ -58,16 +69,18 @@ def test_ranks_take_the_same_modes_and_stay_identical(two_process_run):
         assert torch.equal(value, rank1['state_dict'][key]), key
 
 
-def test_two_processes_equal_one_with_the_global_batch(
-        two_process_run, tmp_path, fashion_mnist_root):
+def test_two_processes_equal_one_with_the_global_batch(two_process_run,
+                                                       tmp_path,
+                                                       fashion_mnist_root):
     launch([sys.executable, 'tools/train.py', CONFIG], tmp_path,
            fashion_mnist_root, 'train_dataloader.batch_size=32')
     (single, ) = rank_records(tmp_path, 1)
     assert single['modes'] == two_process_run[0]['modes']
     for key, value in single['state_dict'].items():
-        assert torch.allclose(value.float(),
-                              two_process_run[0]['state_dict'][key].float(),
-                              atol=1e-5), key
+        assert torch.allclose(
+            value.float(),
+            two_process_run[0]['state_dict'][key].float(),
+            atol=1e-5), key
 
 
 def test_paused_teacher_is_bit_identical_on_every_rank(tmp_path,
@@ -92,9 +105,10 @@ def test_batchnorm_buffers_agree_across_ranks_after_validation(
         tmp_path, fashion_mnist_root):
     """Each rank normalises its own batches; SyncBuffersHook averages the
     running statistics after the epoch and before validation."""
-    launch(['bash', 'tools/dist_train.sh',
-            'tests/fixtures/tiny_cnn_recorded_fashion_mnist.py', '2'],
-           tmp_path, fashion_mnist_root)
+    launch([
+        'bash', 'tools/dist_train.sh',
+        'tests/fixtures/tiny_cnn_recorded_fashion_mnist.py', '2'
+    ], tmp_path, fashion_mnist_root)
     rank0, rank1 = rank_records(tmp_path, 2)
     running = [k for k in rank0['state_dict'] if 'running_' in k]
     assert any(k.startswith('teacher.') for k in running)
@@ -103,15 +117,17 @@ def test_batchnorm_buffers_agree_across_ranks_after_validation(
                            rank1['state_dict'][key]), key
 
 
-def test_three_networks_take_the_same_per_pair_decisions(tmp_path,
-                                                         fashion_mnist_root):
-    launch(['bash', 'tools/dist_train.sh',
-            'tests/fixtures/tiny_1t2s_fashion_mnist.py', '2'], tmp_path,
-           fashion_mnist_root, 'train_dataloader.batch_size=16',
+def test_three_networks_take_the_same_per_pair_decisions(
+        tmp_path, fashion_mnist_root):
+    launch([
+        'bash', 'tools/dist_train.sh',
+        'tests/fixtures/tiny_1t2s_fashion_mnist.py', '2'
+    ], tmp_path, fashion_mnist_root, 'train_dataloader.batch_size=16',
            'train_cfg.max_epochs=1')
     rank0, rank1 = rank_records(tmp_path, 2)
     assert rank0['modes'] == rank1['modes']
-    assert set(rank0['modes'][0]) == {'switokd/wrn-r8w2/expert',
-                                      'switokd/wrn-r8w4/expert'}
+    assert set(rank0['modes'][0]) == {
+        'switokd/wrn-r8w2/expert', 'switokd/wrn-r8w4/expert'
+    }
     for key, value in rank0['state_dict'].items():
         assert torch.equal(value, rank1['state_dict'][key]), key

@@ -20,22 +20,27 @@ NATIVE = dict(  # mmpretrain's own MobileNetV2: no switokd_mm module needed
 
 @pytest.fixture
 def switokd_checkpoint(tmp_path):
-    cfg = Config(dict(
-        default_scope='mmpretrain',
-        model=dict(type='SwitOKD', student=NATIVE,
-                   teacher=dict(NATIVE, backbone=dict(type='MobileNetV2')),
-                   data_preprocessor=dict(mean=[100.0] * 3, std=[50.0] * 3)),
-        test_evaluator=dict(type='PerNetworkMetric',
-                            metric=dict(type='Accuracy'))))
+    cfg = Config(
+        dict(
+            default_scope='mmpretrain',
+            model=dict(
+                type='SwitOKD',
+                student=NATIVE,
+                teacher=dict(NATIVE, backbone=dict(type='MobileNetV2')),
+                data_preprocessor=dict(mean=[100.0] * 3, std=[50.0] * 3)),
+            test_evaluator=dict(
+                type='PerNetworkMetric', metric=dict(type='Accuracy'))))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.train()
     model.student(torch.randn(8, 3, 32, 32))  # non-trivial BN statistics
     path = tmp_path / 'switokd.pth'
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(cfg=cfg.pretty_text,
-                              dataset_meta=dict(classes=list('abcdefghij')))),
-               path)
+    torch.save(
+        dict(
+            state_dict=model.state_dict(),
+            meta=dict(
+                cfg=cfg.pretty_text,
+                dataset_meta=dict(classes=list('abcdefghij')))), path)
     return model.eval(), path
 
 
@@ -54,8 +59,11 @@ def test_plain_mmpretrain_gives_identical_logits(switokd_checkpoint, tmp_path):
         assert not [m for m in sys.modules if m.startswith('switokd_mm')]
         print(type(model).__name__, model._dataset_meta['classes'][0])
     ''')
-    result = subprocess.run([sys.executable, '-c', script], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, '-c', script],
+                            cwd=tmp_path,
+                            capture_output=True,
+                            text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'ImageClassifier a' in result.stdout
     with torch.no_grad():
@@ -67,8 +75,8 @@ def test_exports_teacher_too_and_plain_config(switokd_checkpoint, tmp_path):
     _, path = switokd_checkpoint
     stems = export(str(path), str(tmp_path), networks=('student', 'teacher'))
     teacher = torch.load(f"{stems['teacher']}.pth", weights_only=True)
-    assert not any(k.startswith(('teacher.', 'student.'))
-                   for k in teacher['state_dict'])
+    assert not any(
+        k.startswith(('teacher.', 'student.')) for k in teacher['state_dict'])
     student_cfg = Config.fromfile(f"{stems['student']}.py")
     assert student_cfg.model.type == 'ImageClassifier'
     assert student_cfg.model.data_preprocessor.mean == [100.0] * 3
@@ -83,7 +91,8 @@ def test_unknown_network(switokd_checkpoint, tmp_path):
 
 
 def test_switokd_backbone_config_imports_the_plugin(tmp_path):
-    cfg = Config.fromfile('configs/cifar100/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
+    cfg = Config.fromfile(
+        'configs/cifar100/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
     from tools.model_converters.export_student import network_config
     exported = network_config(cfg, 'student')
     assert exported.custom_imports.imports == ['switokd_mm.models.backbones']

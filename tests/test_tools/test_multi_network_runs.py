@@ -15,17 +15,26 @@ PAIRS = ('wrn-r8w2', 'wrn-r8w4')
 
 
 def run(work_dir, data_root, name, *extra):
-    data = [f'{loader}.dataset.data_root={data_root}'
-            for loader in ('train_dataloader', 'val_dataloader',
-                           'test_dataloader')]
-    train_tool.main([CONFIG, '--work-dir', str(work_dir), *extra,
-                     '--cfg-options', f'experiment_name={name}', *data])
+    data = [
+        f'{loader}.dataset.data_root={data_root}'
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+    ]
+    train_tool.main([
+        CONFIG, '--work-dir',
+        str(work_dir), *extra, '--cfg-options', f'experiment_name={name}',
+        *data
+    ])
 
 
 def pair_modes(work_dir):
     records = load_records(work_dir)
-    return {pair: [r[f'switokd/{pair}/iter_expert'] for r in records
-                   if f'switokd/{pair}/iter_expert' in r] for pair in PAIRS}
+    return {
+        pair: [
+            r[f'switokd/{pair}/iter_expert'] for r in records
+            if f'switokd/{pair}/iter_expert' in r
+        ]
+        for pair in PAIRS
+    }
 
 
 @pytest.fixture(scope='module')
@@ -39,8 +48,7 @@ def test_per_pair_logs_counters_and_plot(three_net_run):
     modes = pair_modes(three_net_run)
     assert all(len(m) == 24 for m in modes.values())
     state = _load_checkpoint(str(three_net_run / 'epoch_3.pth'))['state_dict']
-    assert state['num_expert_iters'].tolist() == [sum(modes[p])
-                                                  for p in PAIRS]
+    assert state['num_expert_iters'].tolist() == [sum(modes[p]) for p in PAIRS]
     records = load_records(three_net_run)
     fractions = [r for r in records if 'switokd/wrn-r8w2/expert_fraction' in r]
     assert len(fractions) == 3
@@ -53,8 +61,7 @@ def test_per_pair_logs_counters_and_plot(three_net_run):
                                   modes[PAIRS[0]])
 
 
-def test_resume_continues_exactly(three_net_run, tmp_path,
-                                  fashion_mnist_root):
+def test_resume_continues_exactly(three_net_run, tmp_path, fashion_mnist_root):
     run(tmp_path, fashion_mnist_root, 'three_resumed', '--resume',
         str(three_net_run / 'epoch_1.pth'))
     straight, resumed = pair_modes(three_net_run), pair_modes(tmp_path)

@@ -23,28 +23,35 @@ def test_switching_figure_data_match_the_log(straight_run):
     assert list(lines['G (distillation gap)'].get_xdata()) == list(
         range(1, 25))
     modes = bar.images[0].get_array()[0]
-    np.testing.assert_array_equal(modes, logged(records, 'switokd/iter_expert'))
+    np.testing.assert_array_equal(modes, logged(records,
+                                                'switokd/iter_expert'))
     assert 0 < modes.sum() < len(modes)
 
 
 def test_epoch_figures_match_the_log(straight_run):
     records = load_records(straight_run)
     figures = make_figures(records)
-    heights = [p.get_height() for p in figures['expert_fraction'].axes[0].patches]
+    heights = [
+        p.get_height() for p in figures['expert_fraction'].axes[0].patches
+    ]
     np.testing.assert_allclose(
         heights, [100 * v for v in logged(records, 'switokd/expert_fraction')])
     acc = figures['accuracy'].axes[0]
-    assert {t.get_text() for t in acc.get_legend().get_texts()} == {
-        'student/accuracy/top1', 'teacher/accuracy/top1'}
+    assert {t.get_text()
+            for t in acc.get_legend().get_texts()
+            } == {'student/accuracy/top1', 'teacher/accuracy/top1'}
     heights = sorted(p.get_height() for p in acc.patches)
-    expected = sorted(logged(records, 'student/accuracy/top1') +
-                      logged(records, 'teacher/accuracy/top1'))
+    expected = sorted(
+        logged(records, 'student/accuracy/top1') +
+        logged(records, 'teacher/accuracy/top1'))
     np.testing.assert_allclose(heights, expected)
 
 
 def test_writes_png_and_pdf(straight_run, tmp_path):
-    written = main([str(straight_run), '--out-dir', str(tmp_path),
-                    '--formats', 'png', 'pdf'])
+    written = main([
+        str(straight_run), '--out-dir',
+        str(tmp_path), '--formats', 'png', 'pdf'
+    ])
     assert set(written) == {'switching', 'expert_fraction', 'accuracy'}
     for files in written.values():
         for file in files:
@@ -71,11 +78,12 @@ def test_nothing_to_plot(tmp_path):
 
 def test_one_mode_bar_per_pair():
     """Multi-network runs log switokd/<pair>/iter_*: one bar each."""
-    records = [{'step': step,
-                'switokd/wrn-mbv2/iter_gap': 0.1 * step,
-                'switokd/wrn-mbv2/iter_expert': float(step % 2),
-                'switokd/r34-mbv2/iter_expert': 1.0}
-               for step in (1, 2, 3)]
+    records = [{
+        'step': step,
+        'switokd/wrn-mbv2/iter_gap': 0.1 * step,
+        'switokd/wrn-mbv2/iter_expert': float(step % 2),
+        'switokd/r34-mbv2/iter_expert': 1.0
+    } for step in (1, 2, 3)]
     fig = make_figures(records)['switching']
     bars = fig.axes[1:]
     assert [ax.get_ylabel() for ax in bars] == ['r34-mbv2', 'wrn-mbv2']

@@ -2,7 +2,6 @@
 train, validate, checkpoint, resume, test."""
 import json
 import math
-from pathlib import Path
 
 import pytest
 import torch
@@ -17,22 +16,28 @@ from tools.analysis.summarize_run import summarize
 CONTRACT_KEYS = ('switokd/gap', 'switokd/delta', 'switokd/ds', 'switokd/dt',
                  'switokd/expert')
 
+
 def mode_sequence(work_dir):
     return [(line['step'], line['switokd/iter_expert'])
-            for line in load_records(work_dir) if 'switokd/iter_expert' in line]
+            for line in load_records(work_dir)
+            if 'switokd/iter_expert' in line]
 
 
 def test_run_logs_contract_keys_and_accuracies(straight_run):
     lines = load_records(straight_run)
     logged = set().union(*lines)
     assert set(CONTRACT_KEYS) <= logged
-    assert {'student/accuracy/top1', 'teacher/accuracy/top1',
-            'switokd/expert_fraction', 'switokd/num_switches'} <= logged
+    assert {
+        'student/accuracy/top1', 'teacher/accuracy/top1',
+        'switokd/expert_fraction', 'switokd/num_switches'
+    } <= logged
     modes = [expert for _, expert in mode_sequence(straight_run)]
     assert len(modes) == 24  # 3 epochs x 8 iterations, one entry each
     assert 0 < sum(modes) < len(modes), 'fixture should hold both modes'
-    fractions = [line['switokd/expert_fraction'] for line in lines
-                 if 'switokd/expert_fraction' in line]
+    fractions = [
+        line['switokd/expert_fraction'] for line in lines
+        if 'switokd/expert_fraction' in line
+    ]
     per_epoch = [sum(modes[i:i + 8]) / 8 for i in range(0, 24, 8)]
     assert fractions == pytest.approx(per_epoch)
 
@@ -66,15 +71,15 @@ def test_resume_continues_exactly(straight_run, tmp_path, fashion_mnist_root):
     straight = _load_checkpoint(str(straight_run / 'epoch_3.pth'))
     resumed = _load_checkpoint(str(tmp_path / 'epoch_3.pth'))
     for key, value in straight['state_dict'].items():
-        assert torch.allclose(value.float(),
-                              resumed['state_dict'][key].float(),
-                              atol=1e-6), key
+        assert torch.allclose(
+            value.float(), resumed['state_dict'][key].float(), atol=1e-6), key
     for net in ('student', 'teacher'):
         for index, state in straight['optimizer'][net]['state'].items():
             resumed_state = resumed['optimizer'][net]['state'][index]
-            assert torch.allclose(state['momentum_buffer'],
-                                  resumed_state['momentum_buffer'],
-                                  atol=1e-6)
+            assert torch.allclose(
+                state['momentum_buffer'],
+                resumed_state['momentum_buffer'],
+                atol=1e-6)
     assert resumed['meta']['epoch'] == 3
 
 
@@ -82,13 +87,16 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
                                          tmp_path, capsys):
     out = tmp_path / 'metrics.json'
     metrics = test_tool.main([
-        CONFIG, str(straight_run / 'epoch_3.pth'), '--work-dir',
-        str(tmp_path), '--out', str(out), '--cfg-options',
-        'experiment_name=test_tool',
+        CONFIG,
+        str(straight_run / 'epoch_3.pth'), '--work-dir',
+        str(tmp_path), '--out',
+        str(out), '--cfg-options', 'experiment_name=test_tool',
         f'test_dataloader.dataset.data_root={fashion_mnist_root}'
     ])
-    last_val = [line for line in load_records(straight_run)
-                if 'student/accuracy/top1' in line][-1]
+    last_val = [
+        line for line in load_records(straight_run)
+        if 'student/accuracy/top1' in line
+    ][-1]
     # same weights, same 128 test images: the test equals the last validation
     assert metrics['student/accuracy/top1'] == pytest.approx(
         last_val['student/accuracy/top1'])
@@ -104,8 +112,10 @@ def test_test_tool_reports_both_networks(straight_run, fashion_mnist_root,
 
 def _student_params(work_dir):
     state = _load_checkpoint(str(work_dir / 'epoch_3.pth'))['state_dict']
-    return [v for k, v in state.items() if k.startswith('student.')
-            and 'running_' not in k and 'num_batches' not in k]
+    return [
+        v for k, v in state.items() if k.startswith('student.')
+        and 'running_' not in k and 'num_batches' not in k
+    ]
 
 
 def test_missing_dataset_fails_before_training(tmp_path):
@@ -138,8 +148,9 @@ def test_bf16_amp_on_cpu_trains_with_finite_statistics(tmp_path,
                                                        fashion_mnist_root):
     run_train(tmp_path, fashion_mnist_root, 'amp', '--amp', '--cfg-options',
               'train_cfg.max_epochs=1')
-    lines = [line for line in load_records(tmp_path)
-             if 'switokd/iter_gap' in line]
+    lines = [
+        line for line in load_records(tmp_path) if 'switokd/iter_gap' in line
+    ]
     assert len(lines) == 8
     for line in lines:
         for key in ('gap', 'delta', 'ds', 'dt'):

@@ -17,11 +17,13 @@ def images(tmp_path, fashion_mnist_root):
     return [str(p) for p in paths]
 
 
-def test_maps_for_both_networks_at_image_size(straight_run, images,
-                                              tmp_path):
+def test_maps_for_both_networks_at_image_size(straight_run, images, tmp_path):
     out = tmp_path / 'cam'
-    results = main([CONFIG, str(straight_run / 'epoch_3.pth'), *images,
-                    '--out-dir', str(out), '--surface'])
+    results = main([
+        CONFIG,
+        str(straight_run / 'epoch_3.pth'), *images, '--out-dir',
+        str(out), '--surface'
+    ])
     for path, size in zip(images, [(28, 28), (36, 40)]):
         result = results[path]
         for network in ('teacher', 'student'):
@@ -46,5 +48,8 @@ def test_top_region_iou():
 
 def test_bad_target_layer_argument(straight_run, images):
     with pytest.raises(SystemExit, match='teacher=LAYER'):
-        main([CONFIG, str(straight_run / 'epoch_3.pth'), images[0],
-              '--target-layers', 'assistant=backbone'])
+        main([
+            CONFIG,
+            str(straight_run / 'epoch_3.pth'), images[0], '--target-layers',
+            'assistant=backbone'
+        ])

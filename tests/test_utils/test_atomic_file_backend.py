@@ -10,8 +10,8 @@ from switokd_mm.utils import AtomicLocalBackend
 
 
 def test_local_paths_use_the_atomic_backend(tmp_path):
-    assert isinstance(get_file_backend(str(tmp_path / 'x.pth')),
-                      AtomicLocalBackend)
+    assert isinstance(
+        get_file_backend(str(tmp_path / 'x.pth')), AtomicLocalBackend)
 
 
 def test_interrupted_save_keeps_the_old_checkpoint(tmp_path, monkeypatch):
@@ -26,8 +26,8 @@ def test_interrupted_save_keeps_the_old_checkpoint(tmp_path, monkeypatch):
         save_checkpoint({'state_dict': {'w': torch.zeros(3)}}, str(path))
     monkeypatch.undo()
 
-    assert torch.equal(_load_checkpoint(str(path))['state_dict']['w'],
-                       torch.ones(3))
+    assert torch.equal(
+        _load_checkpoint(str(path))['state_dict']['w'], torch.ones(3))
     assert [p.name for p in tmp_path.iterdir()] == ['epoch_1.pth']
 
 

@@ -5,7 +5,8 @@
 import argparse
 import warnings
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
@@ -19,10 +20,16 @@ def network_params(config: str) -> dict:
     cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = MODELS.build(cfg.model)
-    networks = ({'student': model.student, 'teacher': model.teacher}
-                if hasattr(model, 'student') else {'model': model})
-    return {name: sum(p.numel() for p in net.parameters()) / 1e6
-            for name, net in networks.items()}
+    networks = ({
+        'student': model.student,
+        'teacher': model.teacher
+    } if hasattr(model, 'student') else {
+        'model': model
+    })
+    return {
+        name: sum(p.numel() for p in net.parameters()) / 1e6
+        for name, net in networks.items()
+    }
 
 
 def main(argv=None) -> None:
@@ -31,7 +38,7 @@ def main(argv=None) -> None:
     for config in parser.parse_args(argv).configs:
         counts = network_params(config)
         print(config + '\t' + '\t'.join(f'{name} {value:.2f}M'
-                                         for name, value in counts.items()))
+                                        for name, value in counts.items()))
 
 
 if __name__ == '__main__':

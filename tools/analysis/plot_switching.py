@@ -16,7 +16,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import matplotlib  # noqa: E402
 
@@ -31,8 +32,12 @@ from switokd_mm.utils import load_records  # noqa: E402
 #: per-iteration keys written by ModeSwitchHook; a multi-network run puts
 #: the pair between ``switokd/`` and ``iter_``.
 ITER_KEY = re.compile(r'^switokd/(?:(?P<pair>.+)/)?iter_(?P<stat>\w+)$')
-STAT_LABELS = {'gap': 'G (distillation gap)', 'delta': 'δ (threshold)',
-               'ds': 'ds = |p_s − y|₁', 'dt': 'dt = |p_t − y|₁'}
+STAT_LABELS = {
+    'gap': 'G (distillation gap)',
+    'delta': 'δ (threshold)',
+    'ds': 'ds = |p_s − y|₁',
+    'dt': 'dt = |p_t − y|₁'
+}
 MODE_COLOURS = ListedColormap(['#00bcd4', '#e91e8c'])  # learning, expert
 Series = Dict[str, Dict[str, Tuple[np.ndarray, np.ndarray]]]
 
@@ -40,18 +45,24 @@ Series = Dict[str, Dict[str, Tuple[np.ndarray, np.ndarray]]]
 def iteration_series(records: List[dict]) -> Series:
     """Per pair and statistic, the (iterations, values) arrays; a step
     logged twice (an epoch repeated after resume) keeps its last value."""
-    values: Dict[str, Dict[str, Dict[int, float]]] = defaultdict(
-        lambda: defaultdict(dict))
+    values: Dict[str,
+                 Dict[str,
+                      Dict[int,
+                           float]]] = defaultdict(lambda: defaultdict(dict))
     for record in records:
         for key, value in record.items():
             match = ITER_KEY.match(key)
             if match:
                 values[match['pair'] or ''][match['stat']][record['step']] = \
                     value
-    return {pair: {stat: (np.array(sorted(points)),
-                          np.array([points[s] for s in sorted(points)]))
-                   for stat, points in stats.items()}
-            for pair, stats in values.items()}
+    return {
+        pair: {
+            stat: (np.array(sorted(points)),
+                   np.array([points[s] for s in sorted(points)]))
+            for stat, points in stats.items()
+        }
+        for pair, stats in values.items()
+    }
 
 
 def epoch_series(records: List[dict], suffix: str) -> Dict[str, tuple]:
@@ -61,32 +72,45 @@ def epoch_series(records: List[dict], suffix: str) -> Dict[str, tuple]:
         for key, value in record.items():
             if key.endswith(suffix):
                 points[key][record['step']] = value
-    return {key: (np.array(sorted(p)), np.array([p[s] for s in sorted(p)]))
-            for key, p in points.items()}
+    return {
+        key: (np.array(sorted(p)), np.array([p[s] for s in sorted(p)]))
+        for key, p in points.items()
+    }
 
 
 def switching_figure(series: Series) -> Figure:
     """Statistics over iterations with one mode bar per pair beneath."""
     pairs = sorted(p for p in series if 'expert' in series[p])
     fig, axes = plt.subplots(
-        1 + len(pairs), 1, sharex=True, figsize=(10, 4 + 0.6 * len(pairs)),
+        1 + len(pairs),
+        1,
+        sharex=True,
+        figsize=(10, 4 + 0.6 * len(pairs)),
         gridspec_kw=dict(height_ratios=[6] + [1] * len(pairs)))
     top = axes[0]
     for pair in pairs:
         for stat, label in STAT_LABELS.items():
             if stat in series[pair]:
                 steps, values = series[pair][stat]
-                top.plot(steps, values, lw=1,
-                         label=f'{pair}: {label}' if pair else label)
+                top.plot(
+                    steps,
+                    values,
+                    lw=1,
+                    label=f'{pair}: {label}' if pair else label)
     top.set_ylabel('L1 distance (sum over classes)')
     top.set_title('SwitOKD switching: gap G against threshold δ')
     top.legend(loc='upper right', fontsize='small')
     top.grid(alpha=0.3)
     for ax, pair in zip(axes[1:], pairs):
         steps, modes = series[pair]['expert']
-        ax.imshow(modes[np.newaxis, :], aspect='auto', cmap=MODE_COLOURS,
-                  vmin=0, vmax=1, interpolation='nearest',
-                  extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, 1))
+        ax.imshow(
+            modes[np.newaxis, :],
+            aspect='auto',
+            cmap=MODE_COLOURS,
+            vmin=0,
+            vmax=1,
+            interpolation='nearest',
+            extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, 1))
         ax.set_yticks([])
         ax.set_ylabel(pair or 'mode', rotation=0, ha='right', va='center')
     axes[-1].set_xlabel('iteration (cyan: learning mode, magenta: expert '
@@ -100,8 +124,11 @@ def bar_figure(series: Dict[str, tuple], title: str, ylabel: str) -> Figure:
     fig, ax = plt.subplots(figsize=(8, 4))
     width = 0.8 / max(len(series), 1)
     for index, (key, (epochs, values)) in enumerate(sorted(series.items())):
-        ax.bar(epochs + (index - (len(series) - 1) / 2) * width, values,
-               width, label=key)
+        ax.bar(
+            epochs + (index - (len(series) - 1) / 2) * width,
+            values,
+            width,
+            label=key)
     ax.set_xlabel('epoch')
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -120,8 +147,10 @@ def make_figures(records: List[dict]) -> Dict[str, Figure]:
     fractions = epoch_series(records, 'expert_fraction')
     if fractions:
         figures['expert_fraction'] = bar_figure(
-            {k: (e, 100 * v) for k, (e, v) in fractions.items()},
-            'Iterations in expert mode per epoch', 'expert mode (%)')
+            {
+                k: (e, 100 * v)
+                for k, (e, v) in fractions.items()
+            }, 'Iterations in expert mode per epoch', 'expert mode (%)')
     accuracies = epoch_series(records, 'accuracy/top1')
     if accuracies:
         figures['accuracy'] = bar_figure(accuracies, 'Validation accuracy',
@@ -133,8 +162,11 @@ def main(argv=None) -> Dict[str, List[Path]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('path', help='work_dir, scalars.json or TB log dir')
     parser.add_argument('--out-dir', help='default: <work_dir>/plots')
-    parser.add_argument('--formats', nargs='+', default=['png'],
-                        help='image formats, e.g. png pdf svg')
+    parser.add_argument(
+        '--formats',
+        nargs='+',
+        default=['png'],
+        help='image formats, e.g. png pdf svg')
     args = parser.parse_args(argv)
     path = Path(args.path)
     out_dir = Path(args.out_dir) if args.out_dir else (

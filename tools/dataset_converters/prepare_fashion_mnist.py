@@ -20,10 +20,12 @@ FILES = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--src', default='/usr/share/datasets/fashion-mnist',
-                        help='folder with the *.gz files')
-    parser.add_argument('--out', default='data/fashion_mnist',
-                        help='data_root of the configs')
+    parser.add_argument(
+        '--src',
+        default='/usr/share/datasets/fashion-mnist',
+        help='folder with the *.gz files')
+    parser.add_argument(
+        '--out', default='data/fashion_mnist', help='data_root of the configs')
     return parser.parse_args(argv)
 
 

@@ -20,7 +20,8 @@ import os.path as osp
 import warnings
 from typing import Any, Dict, Iterator, Optional
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
@@ -34,10 +35,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('checkpoint', help='a SwitOKD training checkpoint')
     parser.add_argument('out_dir', help='folder for <network>.pth/.py')
-    parser.add_argument('--networks', nargs='+', default=['student'],
-                        help='networks to export (default: student)')
-    parser.add_argument('--config', help='training config; by default the '
-                        'one stored in the checkpoint')
+    parser.add_argument(
+        '--networks',
+        nargs='+',
+        default=['student'],
+        help='networks to export (default: student)')
+    parser.add_argument(
+        '--config',
+        help='training config; by default the '
+        'one stored in the checkpoint')
     return parser.parse_args(argv)
 
 
@@ -81,8 +87,12 @@ def network_config(cfg: Config, network: str) -> Config:
         Config: model, data preprocessor and test settings only.
     """
     if network not in cfg.model:
+        networks = [
+            key for key, value in cfg.model.items()
+            if isinstance(value, dict) and 'type' in value
+        ]
         raise KeyError(f'the model has no network {network!r}; it has '
-                       f'{[k for k in cfg.model if isinstance(cfg.model[k], dict) and "type" in cfg.model[k]]}')
+                       f'{networks}')
     model = copy.deepcopy(cfg.model[network])
     preprocessor = copy.deepcopy(
         cfg.model.get('data_preprocessor') or cfg.get('data_preprocessor')
@@ -107,8 +117,10 @@ def network_state_dict(state_dict: Dict[str, torch.Tensor],
                        network: str) -> Dict[str, torch.Tensor]:
     """The weights of ``network``, without its prefix."""
     prefix = f'{network}.'
-    weights = {k[len(prefix):]: v for k, v in state_dict.items()
-               if k.startswith(prefix)}
+    weights = {
+        k[len(prefix):]: v
+        for k, v in state_dict.items() if k.startswith(prefix)
+    }
     if not weights:
         raise KeyError(f'the checkpoint holds no {prefix}* weights')
     return weights
@@ -120,7 +132,9 @@ def _save_atomically(obj: Any, path: str) -> None:
     os.replace(partial, path)
 
 
-def export(checkpoint: str, out_dir: str, networks=('student', ),
+def export(checkpoint: str,
+           out_dir: str,
+           networks=('student', ),
            config: Optional[str] = None) -> Dict[str, str]:
     """Export networks of a SwitOKD checkpoint; returns their file stems."""
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
@@ -137,10 +151,12 @@ def export(checkpoint: str, out_dir: str, networks=('student', ),
         stem = osp.join(out_dir, network)
         network_config(cfg, network).dump(f'{stem}.py')
         _save_atomically(
-            dict(state_dict=network_state_dict(ckpt['state_dict'], network),
-                 meta=dict(dataset_meta=meta.get('dataset_meta'),
-                           exported_from=osp.abspath(checkpoint),
-                           network=network)), f'{stem}.pth')
+            dict(
+                state_dict=network_state_dict(ckpt['state_dict'], network),
+                meta=dict(
+                    dataset_meta=meta.get('dataset_meta'),
+                    exported_from=osp.abspath(checkpoint),
+                    network=network)), f'{stem}.pth')
         stems[network] = stem
     return stems
 

@@ -16,7 +16,8 @@ import warnings
 from pathlib import Path
 from typing import Dict, List, Optional
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
 import cv2  # noqa: E402
 import matplotlib  # noqa: E402
@@ -53,14 +54,15 @@ class LogitsOf(nn.Module):
         return self.classifier(inputs, mode='tensor')
 
 
-def last_spatial_layer(classifier: nn.Module,
-                       inputs: torch.Tensor) -> str:
+def last_spatial_layer(classifier: nn.Module, inputs: torch.Tensor) -> str:
     """Name of the last backbone module whose output is a 4D feature map."""
     found: List[str] = []
-    hooks = [module.register_forward_hook(
-        lambda m, i, out, name=name: found.append(name)
-        if isinstance(out, torch.Tensor) and out.dim() == 4 else None)
-        for name, module in classifier.backbone.named_modules() if name]
+    hooks = [
+        module.register_forward_hook(
+            lambda m, i, out, name=name: found.append(name)
+            if isinstance(out, torch.Tensor) and out.dim() == 4 else None)
+        for name, module in classifier.backbone.named_modules() if name
+    ]
     with torch.no_grad():
         classifier(inputs, mode='tensor')
     for hook in hooks:
@@ -84,23 +86,27 @@ def load_model(config: str, checkpoint: str) -> tuple:
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     cfg.model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     model = MODELS.build(cfg.model)
-    meta = load_checkpoint(model, checkpoint, map_location='cpu').get(
-        'meta', {})
+    meta = load_checkpoint(
+        model, checkpoint, map_location='cpu').get('meta', {})
     classes = (meta.get('dataset_meta') or {}).get('classes')
     return cfg, model.eval(), classes
 
 
 def image_pipeline(cfg: Config, channels: int) -> Compose:
     """The config's test pipeline, reading the image from a file."""
-    steps = [t for t in cfg.test_dataloader.dataset.pipeline
-             if t['type'] != 'LoadImageFromFile']
+    steps = [
+        t for t in cfg.test_dataloader.dataset.pipeline
+        if t['type'] != 'LoadImageFromFile'
+    ]
     colour = 'grayscale' if channels == 1 else 'color'
-    return Compose([dict(type='LoadImageFromFile', color_type=colour),
-                    *steps])
+    return Compose([dict(type='LoadImageFromFile', color_type=colour), *steps])
 
 
-def cam_images(config: str, checkpoint: str, images: List[str],
-               out_dir: str, target_layers: Optional[Dict[str, str]] = None,
+def cam_images(config: str,
+               checkpoint: str,
+               images: List[str],
+               out_dir: str,
+               target_layers: Optional[Dict[str, str]] = None,
                target_class: Optional[int] = None,
                surface: bool = False) -> Dict[str, dict]:
     """Grad-CAM maps of teacher and student for each image.
@@ -130,10 +136,10 @@ def cam_images(config: str, checkpoint: str, images: List[str],
             network = getattr(model, name)
             layer = (target_layers or {}).get(name) or last_spatial_layer(
                 network, inputs)
-            cam = GradCAM(LogitsOf(network),
-                          [network.get_submodule(layer)])
-            heat = cam(input_tensor=inputs,
-                       targets=[ClassifierOutputTarget(label)])[0]
+            cam = GradCAM(LogitsOf(network), [network.get_submodule(layer)])
+            heat = cam(
+                input_tensor=inputs,
+                targets=[ClassifierOutputTarget(label)])[0]
             maps[name] = cv2.resize(heat, (width, height))
         overlap = top_region_iou(maps['teacher'], maps['student'])
         results[image_path] = dict(maps, overlap=overlap, **{'class': label})
@@ -195,14 +201,20 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument('checkpoint')
     parser.add_argument('images', nargs='+')
     parser.add_argument('--out-dir', default='work_dirs/cam')
-    parser.add_argument('--target-layers', nargs='+',
-                        help='e.g. student=backbone.stages.2; default: the '
-                        "last 4D feature map of each network's backbone")
-    parser.add_argument('--target-class', type=int,
-                        help="class to explain; default: the teacher's "
-                        'prediction')
-    parser.add_argument('--surface', action='store_true',
-                        help='also plot the maps as 3D surfaces')
+    parser.add_argument(
+        '--target-layers',
+        nargs='+',
+        help='e.g. student=backbone.stages.2; default: the '
+        "last 4D feature map of each network's backbone")
+    parser.add_argument(
+        '--target-class',
+        type=int,
+        help="class to explain; default: the teacher's "
+        'prediction')
+    parser.add_argument(
+        '--surface',
+        action='store_true',
+        help='also plot the maps as 3D surfaces')
     args = parser.parse_args(argv)
     results = cam_images(args.config, args.checkpoint, args.images,
                          args.out_dir, parse_target_layers(args.target_layers),

@@ -7,14 +7,18 @@ model = dict(
         backbone=dict(type='ResNet', depth=18, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=1000, in_channels=512,
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=512,
             topk=(1, 5))),
     teacher=dict(
         type='ImageClassifier',
         backbone=dict(type='ResNet', depth=34, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
-            type='LinearClsHead', num_classes=1000, in_channels=512,
+            type='LinearClsHead',
+            num_classes=1000,
+            in_channels=512,
             topk=(1, 5))),
-    # defaults: alpha = beta = tau = 1, threshold=dict(type='AdaptiveThreshold')
+    # defaults: alpha = beta = tau = 1, the adaptive threshold (Eq. 13)
     eval_teacher=True)

@@ -45,7 +45,10 @@ class ModeSwitchHook(Hook):
     def before_train_epoch(self, runner) -> None:
         self._epoch_start = _counters(runner)
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs: Optional[dict] = None) -> None:
         if not outputs or not self.every_n_train_iters(runner, self.interval):
             return
@@ -103,5 +106,7 @@ def _counters(runner) -> Dict[str, torch.Tensor]:
         raise TypeError(f'ModeSwitchHook needs a SwitOKD-style model with '
                         f'{COUNTERS} buffers; {type(model).__name__} lacks '
                         f'{missing}')
-    return {name: getattr(model, name).detach().clone().cpu()
-            for name in COUNTERS}
+    return {
+        name: getattr(model, name).detach().clone().cpu()
+        for name in COUNTERS
+    }

@@ -25,7 +25,8 @@ class SwitchableOptimWrapperDict(OptimWrapperDict):
     scaler sees the same overflow and skips or takes the same step.
     """
 
-    def update_params(self, losses: Dict[str, Tensor]) -> None:  # type: ignore[override]
+    def update_params(
+            self, losses: Dict[str, Tensor]) -> None:  # type: ignore[override]
         """Backpropagate and step the networks named in ``losses``.
 
         Args:
@@ -45,8 +46,10 @@ def _update(wrapper: OptimWrapper, loss: Tensor) -> None:
     (a no-op in a single process) before the step."""
     wrapper.backward(wrapper.scale_loss(loss))
     if wrapper.should_update():
-        all_reduce_params([p.grad for group in wrapper.param_groups
-                           for p in group['params'] if p.grad is not None],
+        all_reduce_params([
+            p.grad for group in wrapper.param_groups
+            for p in group['params'] if p.grad is not None
+        ],
                           op='mean')
         wrapper.step()
         wrapper.zero_grad()

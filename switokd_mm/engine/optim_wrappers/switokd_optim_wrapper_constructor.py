@@ -33,13 +33,16 @@ class SwitOKDOptimWrapperConstructor:
         paramwise_cfg: must be None; give it per network instead.
     """
 
-    def __init__(self, optim_wrapper_cfg: dict,
+    def __init__(self,
+                 optim_wrapper_cfg: dict,
                  paramwise_cfg: Optional[dict] = None) -> None:
         if paramwise_cfg is not None:
             raise ValueError('SwitOKDOptimWrapperConstructor: set '
                              'paramwise_cfg inside each network entry')
-        optim_wrapper_cfg = {name: cfg for name, cfg in
-                             optim_wrapper_cfg.items() if cfg is not None}
+        optim_wrapper_cfg = {
+            name: cfg
+            for name, cfg in optim_wrapper_cfg.items() if cfg is not None
+        }
         if not optim_wrapper_cfg:
             raise ValueError('SwitOKDOptimWrapperConstructor: no network '
                              'entries (expected e.g. student=..., '

@@ -24,7 +24,8 @@ class PerNetworkMetric:
             student; for MultiSwitOKD the first of its ``eval_networks``).
     """
 
-    def __init__(self, metric: dict,
+    def __init__(self,
+                 metric: dict,
                  networks: Sequence[str] = ('student', 'teacher'),
                  own: str = 'student') -> None:
         if not networks:
@@ -51,9 +52,9 @@ class PerNetworkMetric:
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Hand each network's view of the batch to its metric."""
         for network, inner in self.metrics.items():
-            inner.process(data_batch, [
-                _network_view(s, network, self.own) for s in data_samples
-            ])
+            inner.process(
+                data_batch,
+                [_network_view(s, network, self.own) for s in data_samples])
 
     def evaluate(self, size: int) -> Dict[str, Any]:
         """Merge the prefixed results of every network's metric."""

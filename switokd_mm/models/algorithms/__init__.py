@@ -5,5 +5,6 @@ from .multi_switokd import MultiSwitOKD
 from .offline_kd import OfflineKD
 from .switokd import SwitOKD
 
-__all__ = ['BaseDistiller', 'DML', 'KDCL', 'MultiSwitOKD', 'OfflineKD',
-           'SwitOKD']
+__all__ = [
+    'BaseDistiller', 'DML', 'KDCL', 'MultiSwitOKD', 'OfflineKD', 'SwitOKD'
+]

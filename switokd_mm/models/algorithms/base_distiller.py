@@ -41,8 +41,8 @@ class BaseDistiller(BaseModel):
         if data_preprocessor is None:
             data_preprocessor = {}
         data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if teacher is None:
             raise ValueError(f'{type(self).__name__} needs a `teacher` '
                              f'classifier config next to `student`.')
@@ -52,10 +52,11 @@ class BaseDistiller(BaseModel):
         self.eval_teacher = eval_teacher
 
     def _matching_num_classes(self) -> int:
-        counts = {name: getattr(getattr(net, 'head', None), 'num_classes',
-                                None)
-                  for name, net in (('student', self.student),
-                                    ('teacher', self.teacher))}
+        counts = {
+            name: getattr(getattr(net, 'head', None), 'num_classes', None)
+            for name, net in (('student', self.student), ('teacher',
+                                                          self.teacher))
+        }
         name = type(self).__name__
         if None in counts.values():
             raise ValueError(f'{name}: student and teacher must be '
@@ -88,7 +89,8 @@ class BaseDistiller(BaseModel):
                            f"{mode!r}; use 'tensor' or 'predict' (training "
                            f'runs through train_step).')
 
-    def predict(self, inputs: Tensor,
+    def predict(self,
+                inputs: Tensor,
                 data_samples: Optional[List[DataSample]] = None
                 ) -> List[DataSample]:
         """The student's predictions; with ``eval_teacher`` each sample also
@@ -137,8 +139,10 @@ def check_hyper_parameters(owner: str, **values: float) -> None:
         lower_ok = value > 0 if name.endswith('tau') else value >= 0
         return math.isfinite(value) and lower_ok
 
-    bad = {name: value for name, value in values.items()
-           if not valid(name, value)}
+    bad = {
+        name: value
+        for name, value in values.items() if not valid(name, value)
+    }
     if bad:
         raise ValueError(f'{owner}: temperatures must be > 0 and weights '
                          f'>= 0, all finite; got {bad}')
@@ -171,8 +175,10 @@ def raise_non_finite(what: str) -> None:
 
 def check_finite(values: Dict[str, Tensor], what: str) -> None:
     """:func:`raise_non_finite` for the named values that are not finite."""
-    bad = [name for name, value in values.items()
-           if not torch.isfinite(value).all()]
+    bad = [
+        name for name, value in values.items()
+        if not torch.isfinite(value).all()
+    ]
     if bad:
         raise_non_finite(f"{what} ({', '.join(bad)})")
 
@@ -180,5 +186,5 @@ def check_finite(values: Dict[str, Tensor], what: str) -> None:
 def is_norm_buffer(model: nn.Module, buffer_name: str) -> bool:
     """Whether a named buffer belongs to a normalisation layer."""
     module_name = buffer_name.rpartition('.')[0]
-    return isinstance(model.get_submodule(module_name),
-                      nn.modules.batchnorm._NormBase)
+    return isinstance(
+        model.get_submodule(module_name), nn.modules.batchnorm._NormBase)

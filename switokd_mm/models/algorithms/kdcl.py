@@ -43,9 +43,9 @@ class KDCL(BaseDistiller):
         check_hyper_parameters('KDCL', tau=tau, kd_weight=kd_weight)
         self.tau, self.kd_weight = tau, kd_weight
 
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: SwitchableOptimWrapperDict
-                   ) -> Dict[str, Tensor]:
+    def train_step(
+            self, data: Union[dict, tuple, list],
+            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """Both networks step towards the labels and the ensemble."""
         names = ('student', 'teacher')
         check_optim_wrapper(optim_wrapper, names, 'KDCL')
@@ -57,18 +57,26 @@ class KDCL(BaseDistiller):
             network = getattr(self, name)
             with optim_wrapper[name].optim_context(network):
                 logits[name] = network(inputs, mode='tensor').float()
-        ensemble = min_logit_ensemble(list(logits.values()),
-                                      targets.argmax(dim=1))
+        ensemble = min_logit_ensemble(
+            list(logits.values()), targets.argmax(dim=1))
         losses = {
-            name: ce_with_distillation(z, ensemble, targets, self.kd_weight,
-                                       self.tau)
+            name:
+            ce_with_distillation(z, ensemble, targets, self.kd_weight,
+                                 self.tau)
             for name, z in logits.items()
         }
-        check_finite({name: part['loss'] for name, part in losses.items()},
-                     'KDCL: the loss')
-        optim_wrapper.update_params(
-            {name: part['loss'] for name, part in losses.items()})
-        log_vars = {f'{name}/{k}': v.detach()
-                    for name, part in losses.items() for k, v in part.items()}
+        check_finite({
+            name: part['loss']
+            for name, part in losses.items()
+        }, 'KDCL: the loss')
+        optim_wrapper.update_params({
+            name: part['loss']
+            for name, part in losses.items()
+        })
+        log_vars = {
+            f'{name}/{k}': v.detach()
+            for name, part in losses.items()
+            for k, v in part.items()
+        }
         log_vars['loss'] = losses['student']['loss'].detach()
         return log_vars

@@ -71,11 +71,15 @@ class MultiSwitOKD(BaseModel):
         if data_preprocessor is None:
             data_preprocessor = {}
         data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
-        check_hyper_parameters('MultiSwitOKD', alpha=alpha, beta=beta,
-                               peer_weight=peer_weight, tau=tau,
-                               gap_tau=gap_tau)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        check_hyper_parameters(
+            'MultiSwitOKD',
+            alpha=alpha,
+            beta=beta,
+            peer_weight=peer_weight,
+            tau=tau,
+            gap_tau=gap_tau)
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
         self.threshold = MODELS.build(threshold)
@@ -88,8 +92,10 @@ class MultiSwitOKD(BaseModel):
             # a submodule of its own name: checkpoint keys '<name>.*' and the
             # optimizer constructor finds it by name
             self.add_module(name, MODELS.build(spec['model']))
-        classes = {name: getattr(getattr(net, 'head', None), 'num_classes',
-                                 None) for name, net in self.nets.items()}
+        classes = {
+            name: getattr(getattr(net, 'head', None), 'num_classes', None)
+            for name, net in self.nets.items()
+        }
         if len(set(classes.values())) != 1 or None in classes.values():
             raise ValueError(f'MultiSwitOKD: all networks must be '
                              f'classifiers of the same classes; got {classes}')
@@ -98,8 +104,8 @@ class MultiSwitOKD(BaseModel):
         self.students = [n for n, r in self.roles.items() if r == 'student']
         self.pairs: List[Tuple[str, str]] = list(
             product(self.teachers, self.students))
-        self.eval_networks = list(eval_networks or self.students +
-                                  self.teachers)
+        self.eval_networks = list(eval_networks
+                                  or self.students + self.teachers)
         unknown = set(self.eval_networks) - set(self.nets)
         if unknown or self.eval_networks[0] not in self.students:
             raise ValueError(f'MultiSwitOKD: eval_networks must name '
@@ -110,10 +116,10 @@ class MultiSwitOKD(BaseModel):
         self.register_buffer('num_iters', torch.zeros((), dtype=torch.long))
         self.register_buffer('num_expert_iters',
                              torch.zeros(pairs, dtype=torch.long))
-        self.register_buffer('num_switches', torch.zeros(pairs,
-                                                         dtype=torch.long))
-        self.register_buffer('last_mode', torch.full((pairs, ), -1,
-                                                     dtype=torch.long))
+        self.register_buffer('num_switches',
+                             torch.zeros(pairs, dtype=torch.long))
+        self.register_buffer('last_mode',
+                             torch.full((pairs, ), -1, dtype=torch.long))
 
     @property
     def nets(self) -> Dict[str, torch.nn.Module]:
@@ -125,9 +131,9 @@ class MultiSwitOKD(BaseModel):
         """``'<teacher>-<student>'`` for each pair, in buffer order."""
         return [f'{t}-{s}' for t, s in self.pairs]
 
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: SwitchableOptimWrapperDict
-                   ) -> Dict[str, Tensor]:
+    def train_step(
+            self, data: Union[dict, tuple, list],
+            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """Forward all networks, gate every pair, update who learns."""
         check_optim_wrapper(optim_wrapper, list(self.nets), 'MultiSwitOKD')
         data = self.data_preprocessor(data, True)
@@ -139,10 +145,9 @@ class MultiSwitOKD(BaseModel):
                 logits[name] = net(inputs, mode='tensor').float()
 
         stats = torch.stack([
-            torch.stack(gap_statistics(logits[s].detach(),
-                                       logits[t].detach(), targets,
-                                       self.gap_tau))
-            for t, s in self.pairs
+            torch.stack(
+                gap_statistics(logits[s].detach(), logits[t].detach(), targets,
+                               self.gap_tau)) for t, s in self.pairs
         ])  # (pairs, 3): G, ds, dt
         stats = average_over_ranks(stats, targets.size(0))
         check_finite({'pair statistics': stats},
@@ -183,9 +188,9 @@ class MultiSwitOKD(BaseModel):
         log_vars['loss'] = sum(log_vars[f'{s}/loss'] for s in self.students)
         return log_vars
 
-    def _loss_terms(self, name: str, logits: Dict[str, Tensor],
-                    targets: Tensor, triggered: Dict[tuple, bool]
-                    ) -> Dict[str, Tensor]:
+    def _loss_terms(self, name: str, logits: Dict[str,
+                                                  Tensor], targets: Tensor,
+                    triggered: Dict[tuple, bool]) -> Dict[str, Tensor]:
         """CE plus the distillation terms network ``name`` learns from."""
         z = logits[name]
         terms = {'loss_ce': torch.nn.functional.cross_entropy(z, targets)}
@@ -206,15 +211,16 @@ class MultiSwitOKD(BaseModel):
         return terms
 
     def _record_modes(self, modes: List[bool]) -> None:
-        current = torch.tensor(modes, dtype=torch.long,
-                               device=self.last_mode.device)
+        current = torch.tensor(
+            modes, dtype=torch.long, device=self.last_mode.device)
         self.num_switches += ((self.last_mode >= 0) &
                               (self.last_mode != current)).long()
         self.last_mode.copy_(current)
         self.num_iters += 1
         self.num_expert_iters += current
 
-    def forward(self, inputs: Tensor,
+    def forward(self,
+                inputs: Tensor,
                 data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):
         """First evaluated student's logits or everyone's predictions."""

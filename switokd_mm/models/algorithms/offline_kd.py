@@ -47,8 +47,9 @@ class OfflineKD(BaseDistiller):
             raise ValueError('OfflineKD needs `teacher_ckpt`, the trained '
                              "teacher's checkpoint")
         if teacher is not None:
-            teacher = dict(teacher, init_cfg=dict(
-                type='Pretrained', checkpoint=teacher_ckpt))
+            teacher = dict(
+                teacher,
+                init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
         super().__init__(student, teacher, eval_teacher, data_preprocessor,
                          init_cfg)
         check_hyper_parameters('OfflineKD', alpha=alpha, tau=tau)
@@ -64,9 +65,9 @@ class OfflineKD(BaseDistiller):
         self.teacher.eval()
         return self
 
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: SwitchableOptimWrapperDict
-                   ) -> Dict[str, Tensor]:
+    def train_step(
+            self, data: Union[dict, tuple, list],
+            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """One step of the student towards labels and the frozen teacher."""
         check_optim_wrapper(optim_wrapper, ('student', ), 'OfflineKD')
         data = self.data_preprocessor(data, True)
@@ -76,9 +77,13 @@ class OfflineKD(BaseDistiller):
             teacher_logits = self.teacher(inputs, mode='tensor').float()
         with optim_wrapper['student'].optim_context(self.student):
             student_logits = self.student(inputs, mode='tensor').float()
-        losses = ce_with_distillation(student_logits, teacher_logits,
-                                      targets, 1 - self.alpha, self.tau,
-                                      ce_weight=self.alpha)
+        losses = ce_with_distillation(
+            student_logits,
+            teacher_logits,
+            targets,
+            1 - self.alpha,
+            self.tau,
+            ce_weight=self.alpha)
         check_finite({'student': losses['loss']}, 'OfflineKD: the loss')
         optim_wrapper.update_params({'student': losses['loss']})
         log_vars = {f'student/{k}': v.detach() for k, v in losses.items()}

@@ -9,10 +9,9 @@ from torch import Tensor
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation
 from ..switching import GapStatistics, expert_gate, gap_statistics
-from .base_distiller import (BaseDistiller, average_over_ranks,
-                             check_finite, check_hyper_parameters,
-                             check_optim_wrapper, is_norm_buffer,
-                             raise_non_finite)
+from .base_distiller import (BaseDistiller, average_over_ranks, check_finite,
+                             check_hyper_parameters, check_optim_wrapper,
+                             is_norm_buffer, raise_non_finite)
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
 
@@ -78,12 +77,17 @@ class SwitOKD(BaseDistiller):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(student, teacher, eval_teacher, data_preprocessor,
                          init_cfg)
-        check_hyper_parameters(type(self).__name__, alpha=alpha, beta=beta,
-                               tau=tau, gap_tau=gap_tau)
+        check_hyper_parameters(
+            type(self).__name__,
+            alpha=alpha,
+            beta=beta,
+            tau=tau,
+            gap_tau=gap_tau)
         if teacher_loss not in TEACHER_LOSSES:
             raise ValueError(f'{type(self).__name__}: teacher_loss must be '
                              f'one of {TEACHER_LOSSES}, got {teacher_loss!r}')
-        self.alpha, self.beta, self.tau, self.gap_tau = alpha, beta, tau, gap_tau
+        self.alpha, self.beta = alpha, beta
+        self.tau, self.gap_tau = tau, gap_tau
         self.threshold = MODELS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
         self.teacher_loss = teacher_loss
@@ -97,9 +101,9 @@ class SwitOKD(BaseDistiller):
         # -1 before the first iteration, then 0 (learning) or 1 (expert).
         self.register_buffer('last_mode', torch.full((), -1, dtype=torch.long))
 
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: SwitchableOptimWrapperDict
-                   ) -> Dict[str, Tensor]:
+    def train_step(
+            self, data: Union[dict, tuple, list],
+            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """One SwitOKD iteration: forward both, decide the mode, update.
 
         Args:
@@ -123,8 +127,9 @@ class SwitOKD(BaseDistiller):
         # then computed in float32.
         with optim_wrapper['student'].optim_context(self.student):
             student_logits = self.student(inputs, mode='tensor').float()
-        bn_state = (self._teacher_bn_state()
-                    if self.freeze_teacher_bn_in_expert else None)
+        bn_state = (
+            self._teacher_bn_state()
+            if self.freeze_teacher_bn_in_expert else None)
         with optim_wrapper['teacher'].optim_context(self.teacher):
             teacher_logits = self.teacher(inputs, mode='tensor').float()
 
@@ -132,24 +137,29 @@ class SwitOKD(BaseDistiller):
             gap_statistics(student_logits.detach(), teacher_logits.detach(),
                            targets, self.gap_tau), targets.size(0))
         delta = self.threshold(stats.ds, stats.dt)
-        check_finite({'gap G': stats.gap, 'ds': stats.ds, 'dt': stats.dt},
-                     'SwitOKD: the switching statistics')
+        check_finite({
+            'gap G': stats.gap,
+            'ds': stats.ds,
+            'dt': stats.dt
+        }, 'SwitOKD: the switching statistics')
         if torch.isnan(delta):
             raise_non_finite('SwitOKD: the switching threshold delta')
         expert = expert_gate(stats.gap, delta, stats.ds, stats.dt,
                              self.require_teacher_ahead)
 
-        student_losses = ce_with_distillation(
-            student_logits, teacher_logits, targets, self.alpha, self.tau)
+        student_losses = ce_with_distillation(student_logits, teacher_logits,
+                                              targets, self.alpha, self.tau)
         # In expert mode the teacher's loss is still reported (on detached
         # logits) so that its curve is continuous, but nothing backpropagates.
         teacher_losses = ce_with_distillation(
             teacher_logits if not expert else teacher_logits.detach(),
             student_logits, targets,
-            self.beta if self.teacher_loss == 'reciprocal' else None,
-            self.tau)
-        check_finite({'student': student_losses['loss'],
-                      'teacher': teacher_losses['loss']}, 'SwitOKD: the loss')
+            self.beta if self.teacher_loss == 'reciprocal' else None, self.tau)
+        check_finite(
+            {
+                'student': student_losses['loss'],
+                'teacher': teacher_losses['loss']
+            }, 'SwitOKD: the loss')
 
         losses = {'student': student_losses['loss']}
         if not expert:
@@ -159,9 +169,14 @@ class SwitOKD(BaseDistiller):
         optim_wrapper.update_params(losses)
         self._record_mode(expert)
 
-        log_vars = {f'student/{k}': v.detach() for k, v in student_losses.items()}
-        log_vars.update(
-            {f'teacher/{k}': v.detach() for k, v in teacher_losses.items()})
+        log_vars = {
+            f'student/{k}': v.detach()
+            for k, v in student_losses.items()
+        }
+        log_vars.update({
+            f'teacher/{k}': v.detach()
+            for k, v in teacher_losses.items()
+        })
         log_vars.update({
             'loss': student_losses['loss'].detach(),
             'switokd/gap': stats.gap.item(),

@@ -30,23 +30,35 @@ class MobileNetV1Cifar(BaseBackbone):
               (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2),
               (1024, 1)]
 
-    def __init__(self, widen_factor: float = 1.0, in_channels: int = 3,
-                 out_indices: Sequence[int] = (4, ), init_cfg=None) -> None:
+    def __init__(self,
+                 widen_factor: float = 1.0,
+                 in_channels: int = 3,
+                 out_indices: Sequence[int] = (4, ),
+                 init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.out_indices = _check_out_indices(out_indices, 5,
                                               'MobileNetV1Cifar')
         norm, act = dict(type='BN'), dict(type='ReLU')
         channels = int(32 * widen_factor)
-        stages, layers = [], [ConvModule(in_channels, channels, 3, 1, 1,
-                                         norm_cfg=norm, act_cfg=act)]
+        stages, layers = [], [
+            ConvModule(
+                in_channels, channels, 3, 1, 1, norm_cfg=norm, act_cfg=act)
+        ]
         for out, stride in self.blocks:
             if stride == 2:  # a new stage starts at each downsampling
                 stages.append(nn.Sequential(*layers))
                 layers = []
             out = int(out * widen_factor)
             layers += [
-                ConvModule(channels, channels, 3, stride, 1, groups=channels,
-                           norm_cfg=norm, act_cfg=act),
+                ConvModule(
+                    channels,
+                    channels,
+                    3,
+                    stride,
+                    1,
+                    groups=channels,
+                    norm_cfg=norm,
+                    act_cfg=act),
                 ConvModule(channels, out, 1, norm_cfg=norm, act_cfg=act)
             ]
             channels = out

@@ -23,16 +23,17 @@ class PreActBlock(nn.Module):
                  drop_rate: float) -> None:
         super().__init__()
         self.bn1 = nn.BatchNorm2d(in_channels)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1,
-                               bias=False)
+        self.conv1 = nn.Conv2d(
+            in_channels, out_channels, 3, stride, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
         self.relu = nn.ReLU(inplace=True)
-        self.dropout = nn.Dropout(drop_rate) if drop_rate > 0 else nn.Identity()
+        self.dropout = nn.Dropout(
+            drop_rate) if drop_rate > 0 else nn.Identity()
         self.shortcut = None
         if stride != 1 or in_channels != out_channels:
-            self.shortcut = nn.Conv2d(in_channels, out_channels, 1, stride,
-                                      bias=False)
+            self.shortcut = nn.Conv2d(
+                in_channels, out_channels, 1, stride, bias=False)
 
     def forward(self, x: Tensor) -> Tensor:
         pre = self.relu(self.bn1(x))
@@ -89,8 +90,8 @@ class WideResNet(BaseBackbone):
                     PreActBlock(channels, out_channels, stride, drop_rate))
                 channels = out_channels
             self.stages.append(nn.Sequential(*blocks))
-        self.final_norm = nn.Sequential(nn.BatchNorm2d(channels),
-                                        nn.ReLU(inplace=True))
+        self.final_norm = nn.Sequential(
+            nn.BatchNorm2d(channels), nn.ReLU(inplace=True))
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
         x = self.stem(x)

@@ -3,7 +3,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def distillation_kl(learner_logits: Tensor, target_logits: Tensor,
+def distillation_kl(learner_logits: Tensor,
+                    target_logits: Tensor,
                     tau: float = 1.0) -> Tensor:
     """``tau^2 * KL(p_target^tau || p_learner^tau)`` with batchmean reduction.
 
@@ -21,6 +22,6 @@ def distillation_kl(learner_logits: Tensor, target_logits: Tensor,
     """
     log_p_learner = F.log_softmax(learner_logits / tau, dim=1)
     log_p_target = F.log_softmax(target_logits.detach() / tau, dim=1)
-    kl = F.kl_div(log_p_learner, log_p_target, reduction='batchmean',
-                  log_target=True)
+    kl = F.kl_div(
+        log_p_learner, log_p_target, reduction='batchmean', log_target=True)
     return kl * tau**2

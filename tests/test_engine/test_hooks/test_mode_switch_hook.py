@@ -18,8 +18,12 @@ class RecordingVisualizer:
 
 
 def fake_runner(model):
-    return SimpleNamespace(model=model, visualizer=RecordingVisualizer(),
-                           logger=logging.getLogger('test'), iter=0, epoch=0)
+    return SimpleNamespace(
+        model=model,
+        visualizer=RecordingVisualizer(),
+        logger=logging.getLogger('test'),
+        iter=0,
+        epoch=0)
 
 
 def counters(iters, expert, switches):
@@ -31,8 +35,14 @@ def counters(iters, expert, switches):
 
 
 def outputs(expert):
-    return {'switokd/gap': 0.5, 'switokd/delta': 0.4, 'switokd/ds': 1.0,
-            'switokd/dt': 0.3, 'switokd/expert': expert, 'loss': 1.0}
+    return {
+        'switokd/gap': 0.5,
+        'switokd/delta': 0.4,
+        'switokd/ds': 1.0,
+        'switokd/dt': 0.3,
+        'switokd/expert': expert,
+        'loss': 1.0
+    }
 
 
 def test_every_interval_iteration_is_written():
@@ -44,9 +54,12 @@ def test_every_interval_iteration_is_written():
     steps = [step for step, _ in runner.visualizer.calls]
     assert steps == [2, 4]
     assert runner.visualizer.calls[0][1] == {
-        'switokd/iter_gap': 0.5, 'switokd/iter_delta': 0.4,
-        'switokd/iter_ds': 1.0, 'switokd/iter_dt': 0.3,
-        'switokd/iter_expert': 1.0}
+        'switokd/iter_gap': 0.5,
+        'switokd/iter_delta': 0.4,
+        'switokd/iter_ds': 1.0,
+        'switokd/iter_dt': 0.3,
+        'switokd/iter_expert': 1.0
+    }
 
 
 def test_epoch_summary_is_the_difference_of_the_counters():
@@ -56,8 +69,10 @@ def test_epoch_summary_is_the_difference_of_the_counters():
     runner.model = counters(18, 10, 5)  # 8 iterations later
     runner.epoch = 1
     hook.after_train_epoch(runner)
-    assert runner.visualizer.calls == [
-        (2, {'switokd/expert_fraction': 6 / 8, 'switokd/num_switches': 2})]
+    assert runner.visualizer.calls == [(2, {
+        'switokd/expert_fraction': 6 / 8,
+        'switokd/num_switches': 2
+    })]
 
 
 def test_requires_a_switching_model():

@@ -17,25 +17,31 @@ class TwoNets(nn.Module):
 
 
 def build(cfg_student=None, cfg_teacher=None, **extra):
-    sgd = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                              weight_decay=1e-2))
+    sgd = dict(
+        optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-2))
     cfg = dict(student=cfg_student or sgd, teacher=cfg_teacher or sgd)
     model = TwoNets()
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=cfg,
-             **extra))
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg=cfg,
+            **extra))
     return model, constructor(model)
 
 
 def test_constructor_builds_one_wrapper_per_network():
-    model, optim = build(cfg_teacher=dict(
-        optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4),
-        paramwise_cfg=dict(norm_decay_mult=0.0)))
+    model, optim = build(
+        cfg_teacher=dict(
+            optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4),
+            paramwise_cfg=dict(norm_decay_mult=0.0)))
     assert isinstance(optim, SwitchableOptimWrapperDict)
     assert set(optim.keys()) == {'student', 'teacher'}
     assert isinstance(optim['teacher'].optimizer, torch.optim.Adam)
-    student_params = {id(p) for g in optim['student'].optimizer.param_groups
-                      for p in g['params']}
+    student_params = {
+        id(p)
+        for g in optim['student'].optimizer.param_groups
+        for p in g['params']
+    }
     assert student_params == {id(p) for p in model.student.parameters()}
 
 
@@ -43,11 +49,18 @@ def test_paused_network_is_untouched():
     model, optim = build()
     x = torch.randn(4, 3)
     # one step for both, so momentum buffers exist
-    optim.update_params({'student': model.student(x).sum(),
-                         'teacher': model.teacher(x).pow(2).sum()})
-    teacher_state = {k: v.clone() for k, v in model.teacher.state_dict().items()}
-    momentum = {id(p): s['momentum_buffer'].clone()
-                for p, s in optim['teacher'].optimizer.state.items()}
+    optim.update_params({
+        'student': model.student(x).sum(),
+        'teacher': model.teacher(x).pow(2).sum()
+    })
+    teacher_state = {
+        k: v.clone()
+        for k, v in model.teacher.state_dict().items()
+    }
+    momentum = {
+        id(p): s['momentum_buffer'].clone()
+        for p, s in optim['teacher'].optimizer.state.items()
+    }
     student_w = model.student.weight.detach().clone()
 
     optim.update_params({'student': model.student(x).sum()})
@@ -74,28 +87,37 @@ def test_unknown_network_loss_is_refused():
 def test_constructor_bad_config(cfg, extra, match):
     with pytest.raises(ValueError, match=match):
         OPTIM_WRAPPER_CONSTRUCTORS.build(
-            dict(type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=cfg,
-                 **extra))
+            dict(
+                type='SwitOKDOptimWrapperConstructor',
+                optim_wrapper_cfg=cfg,
+                **extra))
 
 
 def test_constructor_unknown_network():
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=dict(
-            assistant=dict(optimizer=dict(type='SGD', lr=0.1)))))
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(
+                assistant=dict(optimizer=dict(type='SGD', lr=0.1)))))
     with pytest.raises(ValueError, match="no network 'assistant'"):
         constructor(TwoNets())
 
 
 def test_each_network_keeps_its_wrapper_type():
-    _, optim = build(cfg_teacher=dict(type='OptimWrapper',
-                                      optimizer=dict(type='SGD', lr=0.1),
-                                      clip_grad=dict(max_norm=1.0)))
+    _, optim = build(
+        cfg_teacher=dict(
+            type='OptimWrapper',
+            optimizer=dict(type='SGD', lr=0.1),
+            clip_grad=dict(max_norm=1.0)))
     assert type(optim['teacher']) is OptimWrapper
     assert optim['teacher'].clip_grad_kwargs == dict(max_norm=1.0)
 
 
 def test_none_entry_is_dropped():
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=dict(
-            student=dict(optimizer=dict(type='SGD', lr=0.1)), teacher=None)))
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(
+                student=dict(optimizer=dict(type='SGD', lr=0.1)),
+                teacher=None)))
     assert set(constructor(TwoNets()).keys()) == {'student'}

@@ -10,8 +10,11 @@ from tests.test_models.test_algorithms.test_switokd import (
 
 
 def test_dml_never_pauses_and_is_symmetric():
-    model = MODELS.build(dict(type='DML', student=linear_classifier(K),
-                              teacher=linear_classifier(K)))
+    model = MODELS.build(
+        dict(
+            type='DML',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K)))
     # the pair on which SwitOKD pauses the teacher (test_switokd)
     set_linear(model.student, CONFIDENT_WRONG)
     set_linear(model.teacher, CONFIDENT_RIGHT)
@@ -31,9 +34,12 @@ def test_dml_never_pauses_and_is_symmetric():
 
 def test_dml_takes_no_threshold():
     with pytest.raises(ValueError, match='never switches'):
-        MODELS.build(dict(type='DML', student=linear_classifier(K),
-                          teacher=linear_classifier(K),
-                          threshold=dict(type='AdaptiveThreshold')))
+        MODELS.build(
+            dict(
+                type='DML',
+                student=linear_classifier(K),
+                teacher=linear_classifier(K),
+                threshold=dict(type='AdaptiveThreshold')))
 
 
 @pytest.fixture
@@ -50,9 +56,13 @@ def teacher_ckpt(tmp_path):
 
 def build_offline(teacher_ckpt, **kwargs):
     path, _ = teacher_ckpt
-    model = MODELS.build(dict(type='OfflineKD', student=linear_classifier(K),
-                              teacher=linear_classifier(K, norm=True),
-                              teacher_ckpt=str(path), **kwargs))
+    model = MODELS.build(
+        dict(
+            type='OfflineKD',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K, norm=True),
+            teacher_ckpt=str(path),
+            **kwargs))
     model.init_weights()
     return model
 
@@ -86,8 +96,8 @@ def test_offline_kd_loss_formula(teacher_ckpt):
     parts = expected_losses(z_s, z_t, LABELS, 1.0, 1.0, tau)
     kd = parts['student'] - parts['ce_s']  # tau^2 KL(p_t || p_s)
     expected = alpha * parts['ce_s'] + (1 - alpha) * kd
-    assert log_vars['student/loss'].item() == pytest.approx(expected.item(),
-                                                            rel=1e-5)
+    assert log_vars['student/loss'].item() == pytest.approx(
+        expected.item(), rel=1e-5)
 
 
 @pytest.mark.parametrize('kwargs, match', [
@@ -95,8 +105,11 @@ def test_offline_kd_loss_formula(teacher_ckpt):
     (dict(alpha=1.5), r'\[0, 1\]'),
 ])
 def test_offline_kd_bad_config(kwargs, match):
-    cfg = dict(type='OfflineKD', student=linear_classifier(K),
-               teacher=linear_classifier(K), teacher_ckpt='t.pth')
+    cfg = dict(
+        type='OfflineKD',
+        student=linear_classifier(K),
+        teacher=linear_classifier(K),
+        teacher_ckpt='t.pth')
     cfg.update(kwargs)
     with pytest.raises(ValueError, match=match):
         MODELS.build(cfg)
@@ -114,8 +127,12 @@ def test_min_logit_ensemble_hand_computed():
 
 def test_kdcl_trains_both_towards_the_ensemble():
     tau = 2.0
-    model = MODELS.build(dict(type='KDCL', student=linear_classifier(K),
-                              teacher=linear_classifier(K), tau=tau))
+    model = MODELS.build(
+        dict(
+            type='KDCL',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K),
+            tau=tau))
     torch.manual_seed(5)
     w_s, w_t = torch.randn(K, K), torch.randn(K, K)
     set_linear(model.student, w_s)

@@ -15,18 +15,24 @@ UNIFORM = torch.zeros(K, K)
 
 def build(roles, **kwargs):
     """A MultiSwitOKD of linear classifiers: name -> (role, weights)."""
-    model = MODELS.build(dict(
-        type='MultiSwitOKD',
-        networks={name: dict(role=role, model=linear_classifier(K))
-                  for name, (role, _) in roles.items()}, **kwargs))
+    model = MODELS.build(
+        dict(
+            type='MultiSwitOKD',
+            networks={
+                name: dict(role=role, model=linear_classifier(K))
+                for name, (role, _) in roles.items()
+            },
+            **kwargs))
     for name, (_, weight) in roles.items():
         set_linear(getattr(model, name), weight)
-    sgd = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                              weight_decay=5e-4))
-    optim = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-        type='SwitOKDOptimWrapperConstructor',
-        optim_wrapper_cfg={name: copy.deepcopy(sgd) for name in roles}))(
-            model)
+    sgd = dict(
+        optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
+    optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg={name: copy.deepcopy(sgd)
+                               for name in roles}))(
+                                   model)
     return model, optim
 
 
@@ -35,9 +41,11 @@ def step(model, optim):
 
 
 def test_1t2s_drops_only_the_triggered_students_term():
-    model, optim = build(dict(t=('teacher', CONFIDENT_RIGHT),
-                              s1=('student', CONFIDENT_WRONG),
-                              s2=('student', UNIFORM)))
+    model, optim = build(
+        dict(
+            t=('teacher', CONFIDENT_RIGHT),
+            s1=('student', CONFIDENT_WRONG),
+            s2=('student', UNIFORM)))
     log_vars = step(model, optim)
     # each pair's gate on its own statistics (swapped, these would swap)
     assert log_vars['switokd/t-s1/expert'] == 1.0
@@ -45,18 +53,20 @@ def test_1t2s_drops_only_the_triggered_students_term():
     assert log_vars['switokd/t/paused'] == 0.0
     assert 't/loss_kd_s1' not in log_vars and 't/loss_kd_s2' in log_vars
     # teacher: CE + beta * KL(p_s2 || p_t), as two-network SwitOKD with s2
-    expected = expected_losses(UNIFORM.T, CONFIDENT_RIGHT.T, LABELS, 1.0,
-                               1.0, 1.0)['teacher']
-    assert log_vars['t/loss'].item() == pytest.approx(expected.item(),
-                                                      rel=1e-5)
+    expected = expected_losses(UNIFORM.T, CONFIDENT_RIGHT.T, LABELS, 1.0, 1.0,
+                               1.0)['teacher']
+    assert log_vars['t/loss'].item() == pytest.approx(
+        expected.item(), rel=1e-5)
     # students also distil from each other
     assert 's1/loss_kd_s2' in log_vars and 's2/loss_kd_s1' in log_vars
 
 
 def test_1t2s_teacher_suspended_when_all_pairs_trigger():
-    model, optim = build(dict(t=('teacher', CONFIDENT_RIGHT),
-                              s1=('student', UNIFORM),
-                              s2=('student', UNIFORM)))
+    model, optim = build(
+        dict(
+            t=('teacher', CONFIDENT_RIGHT),
+            s1=('student', UNIFORM),
+            s2=('student', UNIFORM)))
     step(model, optim)  # learning: momentum buffers now exist
     set_linear(model.s1, CONFIDENT_WRONG)
     set_linear(model.s2, CONFIDENT_WRONG)
@@ -70,9 +80,11 @@ def test_1t2s_teacher_suspended_when_all_pairs_trigger():
 def test_2t1s_teachers_pause_independently():
     # t1 is right where the student is confidently wrong: pair triggers;
     # t2 agrees with the student: no gap, it keeps learning
-    model, optim = build(dict(t1=('teacher', CONFIDENT_RIGHT),
-                              t2=('teacher', CONFIDENT_WRONG),
-                              s=('student', CONFIDENT_WRONG)))
+    model, optim = build(
+        dict(
+            t1=('teacher', CONFIDENT_RIGHT),
+            t2=('teacher', CONFIDENT_WRONG),
+            s=('student', CONFIDENT_WRONG)))
     t1, t2 = snapshot(model.t1), snapshot(model.t2)
     log_vars = step(model, optim)
     assert (log_vars['switokd/t1/paused'], log_vars['switokd/t2/paused']) \
@@ -88,17 +100,26 @@ def test_2t1s_teachers_pause_independently():
 def test_one_teacher_one_student_equals_switokd():
     torch.manual_seed(0)
     w_s, w_t = torch.randn(K, K), CONFIDENT_RIGHT
-    multi, multi_optim = build(dict(teacher=('teacher', w_t),
-                                    student=('student', w_s)))
-    two = MODELS.build(dict(type='SwitOKD', student=linear_classifier(K),
-                            teacher=linear_classifier(K)))
+    multi, multi_optim = build(
+        dict(teacher=('teacher', w_t), student=('student', w_s)))
+    two = MODELS.build(
+        dict(
+            type='SwitOKD',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K)))
     two.load_state_dict(multi.state_dict(), strict=False)
-    two_optim = OPTIM_WRAPPER_CONSTRUCTORS.build(dict(
-        type='SwitOKDOptimWrapperConstructor', optim_wrapper_cfg=dict(
-            student=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                                        weight_decay=5e-4)),
-            teacher=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                                        weight_decay=5e-4)))))(two)
+    two_optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(
+                student=dict(
+                    optimizer=dict(
+                        type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)),
+                teacher=dict(
+                    optimizer=dict(
+                        type='SGD', lr=0.1, momentum=0.9,
+                        weight_decay=5e-4)))))(
+                            two)
     modes = []
     for student_w in (None, CONFIDENT_WRONG, None, CONFIDENT_WRONG, None):
         if student_w is not None:  # force expert mode now and then
@@ -117,12 +138,16 @@ def test_one_teacher_one_student_equals_switokd():
 @pytest.mark.parametrize('networks, match', [
     (dict(a=dict(role='student', model=linear_classifier(K))), 'teacher'),
     (dict(a=dict(role='boss', model=linear_classifier(K))), 'role'),
-    ({'t-1': dict(role='teacher', model=linear_classifier(K)),
-      's': dict(role='student', model=linear_classifier(K))}, "'-'"),
-    (dict(threshold=dict(role='teacher', model=linear_classifier(K)),
-          s=dict(role='student', model=linear_classifier(K))), 'taken'),
-    (dict(t=dict(role='teacher', model=linear_classifier(K + 1)),
-          s=dict(role='student', model=linear_classifier(K))), 'same classes'),
+    ({
+        't-1': dict(role='teacher', model=linear_classifier(K)),
+        's': dict(role='student', model=linear_classifier(K))
+    }, "'-'"),
+    (dict(
+        threshold=dict(role='teacher', model=linear_classifier(K)),
+        s=dict(role='student', model=linear_classifier(K))), 'taken'),
+    (dict(
+        t=dict(role='teacher', model=linear_classifier(K + 1)),
+        s=dict(role='student', model=linear_classifier(K))), 'same classes'),
 ])
 def test_bad_networks(networks, match):
     with pytest.raises(ValueError, match=match):

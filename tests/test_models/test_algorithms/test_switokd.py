@@ -4,8 +4,9 @@ import copy
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.conftest import linear_classifier, make_batch, set_linear
 from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+
+from tests.conftest import linear_classifier, make_batch, set_linear
 
 K = 4
 LABELS = [0, 1, 2, 3]
@@ -23,8 +24,11 @@ CONFIDENT_WRONG = 6.0 * torch.roll(torch.eye(K), 1, dims=0)
 def build(student_w, teacher_w, **kwargs):
     """A SwitOKD model of two linear classifiers and its optimizers."""
     model = MODELS.build(
-        dict(type='SwitOKD', student=linear_classifier(K),
-             teacher=linear_classifier(K), **kwargs))
+        dict(
+            type='SwitOKD',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K),
+            **kwargs))
     set_linear(model.student, student_w)
     set_linear(model.teacher, teacher_w)
     return model, make_optim(model)
@@ -32,12 +36,13 @@ def build(student_w, teacher_w, **kwargs):
 
 def make_optim(model):
     """SGD (lr 0.1, momentum 0.9, wd 5e-4) for each network."""
-    sgd = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9,
-                              weight_decay=5e-4))
+    sgd = dict(
+        optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
     return OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type='SwitOKDOptimWrapperConstructor',
-             optim_wrapper_cfg=dict(student=sgd, teacher=copy.deepcopy(sgd))))(
-                 model)
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg=dict(student=sgd, teacher=copy.deepcopy(sgd))))(
+                model)
 
 
 def snapshot(module):
@@ -92,8 +97,8 @@ def test_learning_mode_updates_both():
     log_vars = model.train_step(make_batch(INPUTS, LABELS), optim)
     assert log_vars['switokd/expert'] == 0.0
     assert log_vars['switokd/gap'] <= log_vars['switokd/delta']
-    for now, before in ((model.student, student_before),
-                        (model.teacher, teacher_before)):
+    for now, before in ((model.student, student_before), (model.teacher,
+                                                          teacher_before)):
         assert not torch.equal(now.head.fc.weight, before['head.fc.weight'])
 
 
@@ -109,8 +114,8 @@ def test_gate_clause_keeps_teacher_learning_when_behind():
 
 
 def test_never_switch_is_dml():
-    model, optim = build(CONFIDENT_WRONG, CONFIDENT_RIGHT,
-                         threshold=dict(type='NeverSwitch'))
+    model, optim = build(
+        CONFIDENT_WRONG, CONFIDENT_RIGHT, threshold=dict(type='NeverSwitch'))
     assert model.train_step(make_batch(INPUTS, LABELS),
                             optim)['switokd/expert'] == 0.0
 
@@ -126,8 +131,11 @@ def expected_losses(z_s, z_t, labels, alpha, beta, tau):
         return tau**2 * (p_t * log_ratio).sum(1).mean()
 
     ce_s, ce_t = F.cross_entropy(z_s, y), F.cross_entropy(z_t, y)
-    return dict(student=ce_s + alpha * kl(z_t, z_s),
-                teacher=ce_t + beta * kl(z_s, z_t), ce_s=ce_s, ce_t=ce_t)
+    return dict(
+        student=ce_s + alpha * kl(z_t, z_s),
+        teacher=ce_t + beta * kl(z_s, z_t),
+        ce_s=ce_s,
+        ce_t=ce_t)
 
 
 @pytest.mark.parametrize('teacher_loss', ['reciprocal', 'ce'])
@@ -135,9 +143,14 @@ def test_losses_equal_formulas(teacher_loss):
     torch.manual_seed(0)
     w_s, w_t = torch.randn(K, K), 3 * torch.randn(K, K)
     alpha, beta, tau = 0.7, 0.3, 2.0
-    model, optim = build(w_s, w_t, alpha=alpha, beta=beta, tau=tau,
-                         teacher_loss=teacher_loss,
-                         threshold=dict(type='NeverSwitch'))
+    model, optim = build(
+        w_s,
+        w_t,
+        alpha=alpha,
+        beta=beta,
+        tau=tau,
+        teacher_loss=teacher_loss,
+        threshold=dict(type='NeverSwitch'))
     log_vars = model.train_step(make_batch(INPUTS, LABELS), optim)
     # logits are the weight columns: sample i -> W[:, i]
     expected = expected_losses(w_s.T, w_t.T, LABELS, alpha, beta, tau)
@@ -186,9 +199,11 @@ def test_switching_state_counts_modes_and_switches():
 @pytest.mark.parametrize('freeze', [False, True])
 def test_teacher_bn_statistics_in_expert_mode(freeze):
     model = MODELS.build(
-        dict(type='SwitOKD', student=linear_classifier(K),
-             teacher=linear_classifier(K, norm=True),
-             freeze_teacher_bn_in_expert=freeze))
+        dict(
+            type='SwitOKD',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K, norm=True),
+            freeze_teacher_bn_in_expert=freeze))
     set_linear(model.student, CONFIDENT_WRONG)
     set_linear(model.teacher, CONFIDENT_RIGHT)
     optim = make_optim(model)
@@ -196,8 +211,8 @@ def test_teacher_bn_statistics_in_expert_mode(freeze):
     before = snapshot(bn)
     log_vars = model.train_step(make_batch(5 * INPUTS, LABELS), optim)
     assert log_vars['switokd/expert'] == 1.0
-    unchanged = all(torch.equal(bn.state_dict()[k], v)
-                    for k, v in before.items())
+    unchanged = all(
+        torch.equal(bn.state_dict()[k], v) for k, v in before.items())
     assert unchanged == freeze
 
 
@@ -217,8 +232,10 @@ def test_non_finite_logits_stop_the_run():
     (dict(threshold=dict(type='FixedThreshold', delta=3.0)), r'\[0, 2\]'),
 ])
 def test_bad_config_is_refused(bad, match):
-    cfg = dict(type='SwitOKD', student=linear_classifier(K),
-               teacher=linear_classifier(K))
+    cfg = dict(
+        type='SwitOKD',
+        student=linear_classifier(K),
+        teacher=linear_classifier(K))
     cfg.update(bad)
     with pytest.raises((ValueError, KeyError), match=match):
         MODELS.build(cfg)
@@ -228,8 +245,9 @@ def test_unknown_backbone_is_refused():
     student = linear_classifier(K)
     student['backbone'] = dict(type='NoSuchNet')
     with pytest.raises(KeyError, match='NoSuchNet'):
-        MODELS.build(dict(type='SwitOKD', student=student,
-                          teacher=linear_classifier(K)))
+        MODELS.build(
+            dict(
+                type='SwitOKD', student=student, teacher=linear_classifier(K)))
 
 
 def test_plain_optim_wrapper_is_refused():

@@ -5,11 +5,15 @@ from mmpretrain.registry import MODELS
 
 
 def classifier_params(backbone, channels, num_classes):
-    model = MODELS.build(dict(
-        type='ImageClassifier', backbone=backbone,
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=num_classes,
-                  in_channels=channels)))
+    model = MODELS.build(
+        dict(
+            type='ImageClassifier',
+            backbone=backbone,
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(
+                type='LinearClsHead',
+                num_classes=num_classes,
+                in_channels=channels)))
     return sum(p.numel() for p in model.parameters()) / 1e6
 
 
@@ -32,41 +36,47 @@ PAPER_COUNTS = [
 ]
 
 
-@pytest.mark.parametrize('backbone, channels, classes, millions',
-                         PAPER_COUNTS)
+@pytest.mark.parametrize('backbone, channels, classes, millions', PAPER_COUNTS)
 def test_parameter_counts_match_the_papers(backbone, channels, classes,
                                            millions):
     assert classifier_params(backbone, channels, classes) == pytest.approx(
         millions, rel=0.03)
 
 
-@pytest.mark.parametrize('cfg, shape', [
-    (dict(type='CifarResNet', depth=20), (2, 64, 8, 8)),
-    (dict(type='WideResNet', depth=16, widen_factor=2), (2, 128, 8, 8)),
-    # 32x32 inputs keep spatial detail: 4x4 (mmpretrain's MobileNetV2: 1x1)
-    (dict(type='MobileNetV2Cifar', widen_factor=0.5), (2, 1280, 4, 4)),
-    (dict(type='MobileNetV1Cifar'), (2, 1024, 2, 2)),
-])
+@pytest.mark.parametrize(
+    'cfg, shape',
+    [
+        (dict(type='CifarResNet', depth=20), (2, 64, 8, 8)),
+        (dict(type='WideResNet', depth=16, widen_factor=2), (2, 128, 8, 8)),
+        # 32x32 inputs keep spatial detail: 4x4 (mmpretrain's MobileNetV2: 1x1)
+        (dict(type='MobileNetV2Cifar', widen_factor=0.5), (2, 1280, 4, 4)),
+        (dict(type='MobileNetV1Cifar'), (2, 1024, 2, 2)),
+    ])
 def test_output_shape_32x32(cfg, shape):
     assert MODELS.build(cfg)(torch.randn(2, 3, 32, 32))[-1].shape == shape
 
 
 def test_out_indices_and_grey_input():
-    backbone = MODELS.build(dict(type='CifarResNet', depth=8, in_channels=1,
-                                 out_indices=(0, -1)))
+    backbone = MODELS.build(
+        dict(type='CifarResNet', depth=8, in_channels=1, out_indices=(0, -1)))
     outs = backbone(torch.randn(2, 1, 28, 28))
     assert [o.shape[1] for o in outs] == [16, 64]
 
 
 def test_mobilenet_v1_stages_and_width():
-    backbone = MODELS.build(dict(type='MobileNetV1Cifar', widen_factor=0.5,
-                                 out_indices=(0, 1, 2, 3, 4)))
+    backbone = MODELS.build(
+        dict(
+            type='MobileNetV1Cifar',
+            widen_factor=0.5,
+            out_indices=(0, 1, 2, 3, 4)))
     outs = backbone(torch.randn(1, 3, 32, 32))
     assert [tuple(o.shape[1:]) for o in outs] == [(32, 32, 32), (64, 16, 16),
-                                                 (128, 8, 8), (256, 4, 4),
-                                                 (512, 2, 2)]
-    depthwise = [m for m in backbone.modules()
-                 if isinstance(m, torch.nn.Conv2d) and m.groups > 1]
+                                                  (128, 8, 8), (256, 4, 4),
+                                                  (512, 2, 2)]
+    depthwise = [
+        m for m in backbone.modules()
+        if isinstance(m, torch.nn.Conv2d) and m.groups > 1
+    ]
     assert len(depthwise) == 13
 
 

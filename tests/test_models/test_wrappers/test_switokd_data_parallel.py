@@ -11,8 +11,8 @@ from mmpretrain.registry import MODELS
 from switokd_mm.models.wrappers import SwitOKDDataParallel
 from tests.conftest import linear_classifier, make_batch, set_linear
 from tests.test_models.test_algorithms.test_switokd import (CONFIDENT_RIGHT,
-                                                            CONFIDENT_WRONG,
-                                                            K, make_optim)
+                                                            CONFIDENT_WRONG, K,
+                                                            make_optim)
 
 # Student: confidently wrong on inputs 0 and 1, uniform on inputs 2 and 3.
 STUDENT_W = torch.cat([CONFIDENT_WRONG[:, :2], torch.zeros(K, 2)], dim=1)
@@ -23,8 +23,11 @@ RANK_INPUTS = [[0, 1, 0, 1], [2, 3, 2, 3]]
 
 def build():
     torch.manual_seed(0)
-    model = MODELS.build(dict(type='SwitOKD', student=linear_classifier(K),
-                              teacher=linear_classifier(K)))
+    model = MODELS.build(
+        dict(
+            type='SwitOKD',
+            student=linear_classifier(K),
+            teacher=linear_classifier(K)))
     set_linear(model.student, STUDENT_W)
     set_linear(model.teacher, CONFIDENT_RIGHT)
     return model
@@ -39,8 +42,8 @@ def step(model, indices):
 
 
 def rank_main(rank, port, results):
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}',
-                            rank=rank, world_size=2)
+    dist.init_process_group(
+        'gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=2)
     try:
         wrapped = SwitOKDDataParallel(build())
         log_vars, state = step(wrapped, RANK_INPUTS[rank])
@@ -73,5 +76,5 @@ def test_ranks_take_the_global_decision(rank_results):
         assert expert == log_vars['switokd/expert']
         assert gap == pytest.approx(log_vars['switokd/gap'], abs=1e-6)
         for key, value in state.items():
-            assert torch.allclose(rank_state[key].float(), value.float(),
-                                  atol=1e-6), (rank, key)
+            assert torch.allclose(
+                rank_state[key].float(), value.float(), atol=1e-6), (rank, key)
