@@ -15,11 +15,7 @@ warnings.filterwarnings(
 from mmengine.dist import is_main_process  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import check_data_roots  # noqa: E402
-from switokd_mm.utils.cli import (
-    add_runner_args,
-    build_runner,  # noqa: E402
-    load_config)
+from switokd_mm.utils import check_data_roots, cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -27,7 +23,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--out', help='write the metrics to this JSON file')
-    add_runner_args(parser)
+    cli.add_runner_args(parser)
     return parser.parse_args(argv)
 
 
@@ -52,10 +48,10 @@ def paper_rows(model, metrics: dict) -> str:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    cfg = load_config(args)
+    cfg = cli.load_config(args)
     cfg.load_from = args.checkpoint
     check_data_roots(cfg, ('test_dataloader', ))
-    runner = build_runner(cfg)
+    runner = cli.build_runner(cfg)
     metrics = runner.test()
     if is_main_process():
         print(paper_rows(runner.model, metrics))

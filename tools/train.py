@@ -18,17 +18,13 @@ import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import check_data_roots  # noqa: E402
-from switokd_mm.utils.cli import (
-    add_runner_args,
-    build_runner,  # noqa: E402
-    load_config)
+from switokd_mm.utils import check_data_roots, cli  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a model')
     parser.add_argument('config', help='train config file path')
-    add_runner_args(parser)
+    cli.add_runner_args(parser)
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -86,9 +82,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = merge_args(load_config(args), args)
+    cfg = merge_args(cli.load_config(args), args)
     check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
-    runner = build_runner(cfg)
+    runner = cli.build_runner(cfg)
     runner.train()
 
 
