@@ -4,31 +4,12 @@ _base_ = [
     '../_base_/datasets/cifar100_bs128.py',
     '../_base_/schedules/switokd_cifar_bs128.py',
     '../_base_/switokd_runtime.py',
+    '../_base_/models/wrn16-10_wrn16-2_mobilenet_cifar100.py',
 ]
-
-
-def _classifier(backbone, channels):
-    return dict(
-        type='ImageClassifier',
-        backbone=backbone,
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=100, in_channels=channels))
-
 
 model = dict(
     type='MultiSwitOKD',
-    networks=dict(
-        wrn16_10=dict(
-            role='teacher',
-            model=_classifier(
-                dict(type='WideResNet', depth=16, widen_factor=10), 640)),
-        wrn16_2=dict(
-            role='student',
-            model=_classifier(
-                dict(type='WideResNet', depth=16, widen_factor=2), 128)),
-        mobilenet=dict(
-            role='student',
-            model=_classifier(dict(type='MobileNetV1Cifar'), 1024))),
+    networks={{_base_.networks}},
     threshold=dict(type='AdaptiveThreshold'),
     eval_networks=['mobilenet', 'wrn16_2', 'wrn16_10'])
 

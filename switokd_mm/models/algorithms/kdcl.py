@@ -57,26 +57,39 @@ class KDCL(BaseDistiller):
             network = getattr(self, name)
             with optim_wrapper[name].optim_context(network):
                 logits[name] = network(inputs, mode='tensor').float()
-        ensemble = min_logit_ensemble(
-            list(logits.values()), targets.argmax(dim=1))
-        losses = {
-            name:
-            ce_with_distillation(z, ensemble, targets, self.kd_weight,
-                                 self.tau)
-            for name, z in logits.items()
-        }
-        check_finite({
-            name: part['loss']
-            for name, part in losses.items()
-        }, 'KDCL: the loss')
-        optim_wrapper.update_params({
-            name: part['loss']
-            for name, part in losses.items()
-        })
-        log_vars = {
-            f'{name}/{k}': v.detach()
-            for name, part in losses.items()
-            for k, v in part.items()
-        }
-        log_vars['loss'] = losses['student']['loss'].detach()
-        return log_vars
+        return kdcl_step(logits, targets, optim_wrapper, self.kd_weight,
+                         self.tau, 'student', 'KDCL')
+
+
+def kdcl_step(logits: Dict[str, Tensor], targets: Tensor,
+              optim_wrapper: SwitchableOptimWrapperDict, kd_weight: float,
+              tau: float, main: str, owner: str) -> Dict[str, Tensor]:
+    """Update every network towards the labels and the MinLogit ensemble.
+
+    Args:
+        logits: float32 logits of each network, by name.
+        targets: target probabilities (B, K).
+        optim_wrapper: one optimizer wrapper per network.
+        kd_weight: weight of the distillation term.
+        tau: distillation temperature.
+        main: the network whose loss is logged as ``loss``.
+        owner: model name for error messages.
+
+    Returns:
+        dict: log variables ``<network>/loss_ce|loss_kd|loss`` and ``loss``.
+    """
+    ensemble = min_logit_ensemble(list(logits.values()), targets.argmax(dim=1))
+    losses = {
+        name: ce_with_distillation(z, ensemble, targets, kd_weight, tau)
+        for name, z in logits.items()
+    }
+    totals = {name: part['loss'] for name, part in losses.items()}
+    check_finite(totals, f'{owner}: the loss')
+    optim_wrapper.update_params(totals)
+    log_vars = {
+        f'{name}/{k}': v.detach()
+        for name, part in losses.items()
+        for k, v in part.items()
+    }
+    log_vars['loss'] = totals[main].detach()
+    return log_vars

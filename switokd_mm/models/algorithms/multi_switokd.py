@@ -3,23 +3,19 @@ from itertools import product
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
-from mmengine.model import BaseModel
 from mmpretrain.registry import MODELS
-from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
 from .base_distiller import (average_over_ranks, check_finite,
-                             check_hyper_parameters, check_optim_wrapper,
-                             raise_non_finite, soft_targets)
-
-ROLES = ('teacher', 'student')
+                             check_hyper_parameters, raise_non_finite)
+from .multi_network_base import MultiNetworkBase
 
 
 @MODELS.register_module()
-class MultiSwitOKD(BaseModel):
+class MultiSwitOKD(MultiNetworkBase):
     """SwitOKD for k teachers and m students.
 
     Every (teacher, student) pair has its own gap statistics, threshold and
@@ -55,6 +51,8 @@ class MultiSwitOKD(BaseModel):
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
     """
+    reserved_names = ('alpha', 'beta', 'peer_weight', 'tau', 'gap_tau',
+                      'threshold', 'require_teacher_ahead', 'pairs')
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -68,11 +66,6 @@ class MultiSwitOKD(BaseModel):
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = {}
-        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         check_hyper_parameters(
             'MultiSwitOKD',
             alpha=alpha,
@@ -80,37 +73,13 @@ class MultiSwitOKD(BaseModel):
             peer_weight=peer_weight,
             tau=tau,
             gap_tau=gap_tau)
+        super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
         self.threshold = MODELS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
-        self.roles = _check_roles(networks)
-        for name, spec in networks.items():
-            if hasattr(self, name):
-                raise ValueError(f'MultiSwitOKD: network name {name!r} is '
-                                 f'taken by the model itself')
-            # a submodule of its own name: checkpoint keys '<name>.*' and the
-            # optimizer constructor finds it by name
-            self.add_module(name, MODELS.build(spec['model']))
-        classes = {
-            name: getattr(getattr(net, 'head', None), 'num_classes', None)
-            for name, net in self.nets.items()
-        }
-        if len(set(classes.values())) != 1 or None in classes.values():
-            raise ValueError(f'MultiSwitOKD: all networks must be '
-                             f'classifiers of the same classes; got {classes}')
-        self.num_classes = next(iter(classes.values()))
-        self.teachers = [n for n, r in self.roles.items() if r == 'teacher']
-        self.students = [n for n, r in self.roles.items() if r == 'student']
         self.pairs: List[Tuple[str, str]] = list(
             product(self.teachers, self.students))
-        self.eval_networks = list(eval_networks
-                                  or self.students + self.teachers)
-        unknown = set(self.eval_networks) - set(self.nets)
-        if unknown or self.eval_networks[0] not in self.students:
-            raise ValueError(f'MultiSwitOKD: eval_networks must name '
-                             f'networks, a student first; got '
-                             f'{self.eval_networks}')
         pairs = len(self.pairs)
         # switching state, per pair, saved in checkpoints
         self.register_buffer('num_iters', torch.zeros((), dtype=torch.long))
@@ -122,11 +91,6 @@ class MultiSwitOKD(BaseModel):
                              torch.full((pairs, ), -1, dtype=torch.long))
 
     @property
-    def nets(self) -> Dict[str, torch.nn.Module]:
-        """The networks by name, in declaration order."""
-        return {name: getattr(self, name) for name in self.roles}
-
-    @property
     def pair_names(self) -> List[str]:
         """``'<teacher>-<student>'`` for each pair, in buffer order."""
         return [f'{t}-{s}' for t, s in self.pairs]
@@ -135,15 +99,7 @@ class MultiSwitOKD(BaseModel):
             self, data: Union[dict, tuple, list],
             optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """Forward all networks, gate every pair, update who learns."""
-        check_optim_wrapper(optim_wrapper, list(self.nets), 'MultiSwitOKD')
-        data = self.data_preprocessor(data, True)
-        inputs, data_samples = data['inputs'], data['data_samples']
-        targets = soft_targets(data_samples, self.num_classes)
-        logits = {}
-        for name, net in self.nets.items():
-            with optim_wrapper[name].optim_context(net):
-                logits[name] = net(inputs, mode='tensor').float()
-
+        logits, targets = self._forward_all(data, optim_wrapper)
         stats = torch.stack([
             torch.stack(
                 gap_statistics(logits[s].detach(), logits[t].detach(), targets,
@@ -218,38 +174,3 @@ class MultiSwitOKD(BaseModel):
         self.last_mode.copy_(current)
         self.num_iters += 1
         self.num_expert_iters += current
-
-    def forward(self,
-                inputs: Tensor,
-                data_samples: Optional[List[DataSample]] = None,
-                mode: str = 'tensor'):
-        """First evaluated student's logits or everyone's predictions."""
-        first = self.nets[self.eval_networks[0]]
-        if mode == 'tensor':
-            return first(inputs, mode='tensor')
-        if mode == 'predict':
-            predictions = first.predict(inputs, data_samples)
-            for name in self.eval_networks[1:]:
-                for sample, other in zip(predictions,
-                                         self.nets[name].predict(inputs)):
-                    sample.set_field(other, name)
-            return predictions
-        raise RuntimeError(f'MultiSwitOKD.forward: invalid mode {mode!r}')
-
-
-def _check_roles(networks: Dict[str, dict]) -> Dict[str, str]:
-    roles = {}
-    for name, spec in networks.items():
-        if not isinstance(spec, dict) or spec.get('role') not in ROLES \
-                or 'model' not in spec:
-            raise ValueError(f"MultiSwitOKD: network {name!r} needs "
-                             f"dict(role='teacher'|'student', model=...); "
-                             f'got {spec!r}')
-        if '-' in name or '/' in name:
-            raise ValueError(f'MultiSwitOKD: network names may not contain '
-                             f"'-' or '/' (used in log keys): {name!r}")
-        roles[name] = spec['role']
-    if set(roles.values()) != set(ROLES):
-        raise ValueError('MultiSwitOKD: needs at least one teacher and one '
-                         'student')
-    return roles

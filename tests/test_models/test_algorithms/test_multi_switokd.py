@@ -152,3 +152,43 @@ def test_one_teacher_one_student_equals_switokd():
 def test_bad_networks(networks, match):
     with pytest.raises(ValueError, match=match):
         MODELS.build(dict(type='MultiSwitOKD', networks=networks))
+
+
+def test_multi_kdcl_uses_the_ensemble_of_all_networks():
+    tau = 2.0
+    torch.manual_seed(7)
+    weights = {name: torch.randn(K, K) for name in ('t', 's1', 's2')}
+    model = MODELS.build(
+        dict(
+            type='MultiKDCL',
+            tau=tau,
+            networks={
+                name:
+                dict(
+                    role='teacher' if name == 't' else 'student',
+                    model=linear_classifier(K))
+                for name in weights
+            }))
+    for name, weight in weights.items():
+        set_linear(getattr(model, name), weight)
+    optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type='SwitOKDOptimWrapperConstructor',
+            optim_wrapper_cfg={
+                name: dict(optimizer=dict(type='SGD', lr=0.1))
+                for name in weights
+            }))(
+                model)
+    log_vars = step(model, optim)
+    y = torch.tensor(LABELS).view(-1, 1)
+    z = {name: w.T for name, w in weights.items()}  # logits per sample
+    z_m = torch.stack([v - v.gather(1, y) for v in z.values()]).min(0).values
+    for name, logits in z.items():
+        kl = (torch.softmax(z_m / tau, 1) *
+              (torch.log_softmax(z_m / tau, 1) -
+               torch.log_softmax(logits / tau, 1))).sum(1).mean() * tau**2
+        expected = torch.nn.functional.cross_entropy(logits, y.view(-1)) + kl
+        assert log_vars[f'{name}/loss'].item() == pytest.approx(
+            expected.item(), rel=1e-5)
+        assert not torch.equal(
+            getattr(model, name).head.fc.weight, weights[name])
