@@ -7,9 +7,13 @@ Reads the run's scalars with :func:`switokd_mm.utils.load_records`
 is read whole, or TensorBoard events).
 """
 import argparse
+import warnings
 from typing import Dict, List
 
-from switokd_mm.utils import load_records
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+from switokd_mm.utils import load_records  # noqa: E402
 
 
 def summarize(records: List[dict]) -> Dict[str, float]:
