@@ -71,17 +71,22 @@ def fashion_mnist_root(tmp_path_factory) -> Path:
 CONFIG = str(REPO / 'tests' / 'fixtures' / 'tiny_switokd_fashion_mnist.py')
 
 
-def run_train(work_dir, data_root, name, *extra):
-    """tools/train.py on the tiny fixture config, in this process."""
-    from tools import train as train_tool
-    options = [
+def data_root_options(data_root) -> list:
+    """--cfg-options pointing every dataloader at ``data_root``."""
+    return [
         f'{loader}.dataset.data_root={data_root}'
         for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
     ]
+
+
+def run_train(work_dir, data_root, name, *extra, config=CONFIG):
+    """tools/train.py on a fixture config, in this process; ``extra`` are
+    more arguments (``--cfg-options`` ones come last)."""
+    from tools import train as train_tool
     train_tool.main([
-        CONFIG, '--work-dir',
+        str(config), '--work-dir',
         str(work_dir), *extra, '--cfg-options', f'experiment_name={name}',
-        *options
+        *data_root_options(data_root)
     ])
 
 

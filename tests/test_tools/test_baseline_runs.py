@@ -3,23 +3,20 @@ networks; its exported teacher then teaches OfflineKD, unchanged."""
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils import load_records
-from tests.conftest import REPO
-from tools import train as train_tool
+from tests.conftest import REPO, run_train
 from tools.model_converters.export_student import export
 
 FIXTURES = REPO / 'tests' / 'fixtures'
 
 
 def train(config, work_dir, data_root, name, *options):
-    data = [
-        f'{loader}.dataset.data_root={data_root}'
-        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-    ]
-    train_tool.main([
-        str(FIXTURES / config), '--work-dir',
-        str(work_dir), '--cfg-options', f'experiment_name={name}', *data,
-        *options
-    ])
+    run_train(
+        work_dir,
+        data_root,
+        name,
+        '--cfg-options',
+        *options,
+        config=FIXTURES / config)
 
 
 def last_accuracy(work_dir, network):

@@ -11,6 +11,8 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
+from tests.conftest import data_root_options
+
 ROOT = Path(__file__).parents[2]
 CONFIG = 'tests/fixtures/tiny_linear_switokd_fashion_mnist.py'
 
@@ -23,10 +25,6 @@ def free_port() -> int:
 
 def launch(command, work_dir, data_root, *options):
     """Run a training command in a subprocess; fail with its output."""
-    data = [
-        f'{loader}.dataset.data_root={data_root}'
-        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-    ]
     env = dict(
         os.environ,
         PORT=str(free_port()),
@@ -34,7 +32,7 @@ def launch(command, work_dir, data_root, *options):
         PYTHONPATH=str(ROOT))
     result = subprocess.run([
         *command, '--work-dir',
-        str(work_dir), '--cfg-options', *data, *options
+        str(work_dir), '--cfg-options', *data_root_options(data_root), *options
     ],
                             cwd=ROOT,
                             env=env,

@@ -6,8 +6,7 @@ import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils import load_records
-from tests.conftest import REPO
-from tools import train as train_tool
+from tests.conftest import REPO, run_train
 from tools.analysis.plot_switching import make_figures
 
 CONFIG = str(REPO / 'tests' / 'fixtures' / 'tiny_1t2s_fashion_mnist.py')
@@ -15,15 +14,7 @@ PAIRS = ('wrn-r8w2', 'wrn-r8w4')
 
 
 def run(work_dir, data_root, name, *extra):
-    data = [
-        f'{loader}.dataset.data_root={data_root}'
-        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
-    ]
-    train_tool.main([
-        CONFIG, '--work-dir',
-        str(work_dir), *extra, '--cfg-options', f'experiment_name={name}',
-        *data
-    ])
+    run_train(work_dir, data_root, name, *extra, config=CONFIG)
 
 
 def pair_modes(work_dir):

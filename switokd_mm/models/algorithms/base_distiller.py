@@ -38,11 +38,9 @@ class BaseDistiller(BaseModel):
                  eval_teacher: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = {}
-        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            data_preprocessor=classifier_preprocessor(data_preprocessor),
+            init_cfg=init_cfg)
         if teacher is None:
             raise ValueError(f'{type(self).__name__} needs a `teacher` '
                              f'classifier config next to `student`.')
@@ -101,6 +99,14 @@ class BaseDistiller(BaseModel):
                                        self.teacher.predict(inputs)):
                 sample.set_field(teacher, 'teacher')
         return predictions
+
+
+def classifier_preprocessor(cfg: Optional[dict]) -> dict:
+    """The data preprocessor config, mmpretrain's ClsDataPreprocessor
+    unless another type is given."""
+    cfg = dict(cfg or {})
+    cfg.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
+    return cfg
 
 
 def soft_targets(data_samples: List[DataSample], num_classes: int) -> Tensor:

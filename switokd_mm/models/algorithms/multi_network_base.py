@@ -8,7 +8,8 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from .base_distiller import check_optim_wrapper, soft_targets
+from .base_distiller import (check_optim_wrapper, classifier_preprocessor,
+                             soft_targets)
 
 ROLES = ('teacher', 'student')
 
@@ -39,11 +40,9 @@ class MultiNetworkBase(BaseModel):
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = {}
-        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            data_preprocessor=classifier_preprocessor(data_preprocessor),
+            init_cfg=init_cfg)
         owner = type(self).__name__
         self.roles = _check_roles(networks, owner)
         for name, spec in networks.items():

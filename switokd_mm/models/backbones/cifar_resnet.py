@@ -80,13 +80,18 @@ class CifarResNet(BaseBackbone):
             self.stages.append(nn.Sequential(*blocks))
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        x = self.stem(x)
-        outs = []
-        for index, stage in enumerate(self.stages):
-            x = stage(x)
-            if index in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
+        return forward_stages(self.stem(x), self.stages, self.out_indices)
+
+
+def forward_stages(x: Tensor, stages: nn.ModuleList,
+                   out_indices: Sequence[int]) -> Tuple[Tensor, ...]:
+    """Run ``x`` through the stages; return the outputs of ``out_indices``."""
+    outs = []
+    for index, stage in enumerate(stages):
+        x = stage(x)
+        if index in out_indices:
+            outs.append(x)
+    return tuple(outs)
 
 
 def _check_out_indices(out_indices: Sequence[int], num_stages: int,

@@ -7,7 +7,7 @@ from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .cifar_resnet import _check_out_indices
+from .cifar_resnet import _check_out_indices, forward_stages
 
 
 @MODELS.register_module()
@@ -66,9 +66,4 @@ class MobileNetV1Cifar(BaseBackbone):
         self.stages = nn.ModuleList(stages)
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        outs = []
-        for index, stage in enumerate(self.stages):
-            x = stage(x)
-            if index in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
+        return forward_stages(x, self.stages, self.out_indices)

@@ -6,7 +6,7 @@ from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .cifar_resnet import _check_out_indices
+from .cifar_resnet import _check_out_indices, forward_stages
 
 
 class PreActBlock(nn.Module):
@@ -90,16 +90,10 @@ class WideResNet(BaseBackbone):
                     PreActBlock(channels, out_channels, stride, drop_rate))
                 channels = out_channels
             self.stages.append(nn.Sequential(*blocks))
-        self.final_norm = nn.Sequential(
-            nn.BatchNorm2d(channels), nn.ReLU(inplace=True))
+        # pre-activation blocks leave the last output un-normalised: the
+        # final BN-ReLU closes the last stage
+        self.stages[-1].append(nn.BatchNorm2d(channels))
+        self.stages[-1].append(nn.ReLU(inplace=True))
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        x = self.stem(x)
-        outs = []
-        for index, stage in enumerate(self.stages):
-            x = stage(x)
-            if index == len(self.stages) - 1:
-                x = self.final_norm(x)
-            if index in self.out_indices:
-                outs.append(x)
-        return tuple(outs)
+        return forward_stages(self.stem(x), self.stages, self.out_indices)
