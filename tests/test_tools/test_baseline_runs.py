@@ -10,13 +10,8 @@ FIXTURES = REPO / 'tests' / 'fixtures'
 
 
 def train(config, work_dir, data_root, name, *options):
-    run_train(
-        work_dir,
-        data_root,
-        name,
-        '--cfg-options',
-        *options,
-        config=FIXTURES / config)
+    extra = ('--cfg-options', *options) if options else ()
+    run_train(work_dir, data_root, name, *extra, config=FIXTURES / config)
 
 
 def last_accuracy(work_dir, network):
