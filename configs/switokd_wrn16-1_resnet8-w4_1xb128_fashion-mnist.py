@@ -2,24 +2,15 @@
 # Teacher WRN-16-1 (0.17M parameters) -> student ResNet-8 with 4 base
 # channels (5K parameters): a large gap, so the teacher does pause.
 _base_ = [
+    './_base_/models/wrn16-1_resnet8-w4_fashion-mnist.py',
     './_base_/datasets/fashion_mnist_bs128.py',
     './_base_/switokd_runtime.py',
 ]
 
 model = dict(
     type='SwitOKD',
-    student=dict(
-        type='ImageClassifier',
-        backbone=dict(
-            type='CifarResNet', depth=8, base_channels=4, in_channels=1),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=16)),
-    teacher=dict(
-        type='ImageClassifier',
-        backbone=dict(
-            type='WideResNet', depth=16, widen_factor=1, in_channels=1),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=10, in_channels=64)),
+    student={{_base_.student}},
+    teacher={{_base_.teacher}},
     # defaults: alpha = beta = tau = 1, the adaptive threshold (Eq. 13)
     eval_teacher=True)
 

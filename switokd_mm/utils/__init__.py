@@ -1,6 +1,6 @@
 from .atomic_file_backend import AtomicLocalBackend
 from .preflight import check_data_roots
-from .run_records import load_records
+from .run_records import load_records, summarize_records
 from .safe_checkpoint import (UnsafeCheckpointError,
                               allowed_checkpoint_globals,
                               load_local_checkpoint)
@@ -8,5 +8,5 @@ from .safe_checkpoint import (UnsafeCheckpointError,
 __all__ = [
     'AtomicLocalBackend', 'UnsafeCheckpointError',
     'allowed_checkpoint_globals', 'check_data_roots', 'load_local_checkpoint',
-    'load_records'
+    'load_records', 'summarize_records'
 ]

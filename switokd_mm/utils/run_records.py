@@ -55,3 +55,47 @@ def load_records(path: Union[str, Path]) -> List[dict]:
     raise FileNotFoundError(
         f'no scalars.json or TensorBoard events under {path} (pass a '
         f'work_dir of tools/train.py or a scalars.json)')
+
+
+def summarize_records(records: List[dict]) -> Dict[str, float]:
+    """Last validation accuracies and the whole run's switching statistics
+    (expert iterations, switches, mean G and delta).
+
+    Modes are counted from the per-iteration ``switokd/iter_expert`` records
+    (the last record of a step wins, so an epoch repeated after a resume is
+    counted once).
+
+    Args:
+        records: the records of one run, from :func:`load_records`.
+
+    Returns:
+        dict: the last ``*accuracy/top1`` values, ``iterations``,
+        ``expert_iterations``, ``expert_fraction``, ``switches``,
+        ``gap_mean`` and ``delta_mean``.
+    """
+    per_iter = {r['step']: r for r in records if 'switokd/iter_expert' in r}
+    sequence = [
+        per_iter[step]['switokd/iter_expert'] for step in sorted(per_iter)
+    ]
+    summary = {}
+    accuracies = [
+        r for r in records if any(k.endswith('accuracy/top1') for k in r)
+    ]
+    if accuracies:
+        summary.update({
+            k: v
+            for k, v in accuracies[-1].items() if k.endswith('accuracy/top1')
+        })
+    summary['iterations'] = len(sequence)
+    summary['expert_iterations'] = int(sum(sequence))
+    summary['expert_fraction'] = (
+        sum(sequence) / len(sequence) if sequence else float('nan'))
+    summary['switches'] = sum(a != b for a, b in zip(sequence, sequence[1:]))
+    for key in ('gap', 'delta'):
+        values = [
+            r[f'switokd/iter_{key}'] for r in per_iter.values()
+            if f'switokd/iter_{key}' in r
+        ]
+        summary[f'{key}_mean'] = (
+            sum(values) / len(values) if values else float('nan'))
+    return summary

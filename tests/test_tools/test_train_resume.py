@@ -11,7 +11,7 @@ from switokd_mm.utils import load_records
 from tests.conftest import CONFIG, run_train
 from tools import test as test_tool
 from tools import train as train_tool
-from tools.analysis.summarize_run import summarize
+from switokd_mm.utils import summarize_records as summarize
 
 CONTRACT_KEYS = ('switokd/gap', 'switokd/delta', 'switokd/ds', 'switokd/dt',
                  'switokd/expert')
