@@ -5,7 +5,7 @@
 # Baselines of this pair: configs/imagenet/.
 _base_ = [
     './_base_/models/switokd_resnet18_resnet34_in1k.py',
-    'mmpretrain::_base_/datasets/imagenet_bs64.py',
+    './_base_/datasets/imagenet_bs64.py',
     './_base_/schedules/switokd_imagenet_bs512.py',
     './_base_/switokd_runtime.py',
 ]

@@ -24,7 +24,11 @@ optim_wrapper = dict(
     teacher=dict(optimizer=_sgd))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
 
-train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)
+# mmengine's epoch loop, able to resume in the middle of an epoch
+train_cfg = dict(
+    type='ResumableEpochBasedTrainLoop',
+    max_epochs=3,
+    val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 

@@ -18,7 +18,8 @@ import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import check_data_roots, cli  # noqa: E402
+from switokd_mm.utils import (check_data_roots, cli,  # noqa: E402
+                              find_resume_checkpoint)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -72,9 +73,14 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
         enable_amp(cfg)
-    if args.resume is not None:
+    if args.resume == 'auto':
+        # resolved here rather than by mmengine, whose last_checkpoint
+        # pointer is not written atomically
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
+    elif args.resume is not None:
         cfg.resume = True
-        cfg.load_from = None if args.resume == 'auto' else args.resume
+        cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     return cfg

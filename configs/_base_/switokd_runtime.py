@@ -17,9 +17,10 @@ default_hooks = dict(
 # SwitOKDDataParallel). Not used in single-process runs.
 model_wrapper_cfg = dict(type='SwitOKDDataParallel')
 
-custom_hooks = [
-    dict(type='ModeSwitchHook', interval=1),
-    # averages BatchNorm statistics over ranks after each training epoch and
-    # before validation (a no-op in a single process)
-    dict(type='SyncBuffersHook'),
-]
+# Hooks of every distillation run: BatchNorm statistics averaged over ranks
+# after each training epoch and before validation (a no-op in a single
+# process), and random generators saved with each checkpoint (resumed runs
+# draw the same augmentations as uninterrupted ones). Baselines without
+# switching use them alone: custom_hooks = {{_base_._distill_hooks}}
+_distill_hooks = [dict(type='SyncBuffersHook'), dict(type='RandomStateHook')]
+custom_hooks = [dict(type='ModeSwitchHook', interval=1), *_distill_hooks]

@@ -11,3 +11,6 @@ default_hooks = dict(
         max_keep_ckpts=3,
         save_best='accuracy/top1',
         rule='greater'))
+# random generators saved with each checkpoint: resumed runs draw the same
+# augmentations as uninterrupted ones
+custom_hooks = [dict(type='RandomStateHook')]

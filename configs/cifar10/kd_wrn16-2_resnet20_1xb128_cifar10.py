@@ -10,4 +10,4 @@ model = dict(
     alpha=0.5,
     tau=3.0)
 optim_wrapper = dict(teacher=None)  # the teacher is frozen
-custom_hooks = [dict(type='SyncBuffersHook')]
+custom_hooks = {{_base_._distill_hooks}}

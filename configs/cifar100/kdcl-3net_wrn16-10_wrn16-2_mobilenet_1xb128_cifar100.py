@@ -8,4 +8,4 @@ model = dict(
     networks={{_base_.networks}},
     tau=2.0,
     eval_networks=['mobilenet', 'wrn16_2', 'wrn16_10'])
-custom_hooks = [dict(type='SyncBuffersHook')]  # KDCL has no switching
+custom_hooks = {{_base_._distill_hooks}}  # KDCL has no switching

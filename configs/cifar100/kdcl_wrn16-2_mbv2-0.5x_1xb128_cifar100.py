@@ -3,4 +3,4 @@ _base_ = ['./switokd_wrn16-2_mbv2-0.5x_1xb128_cifar100.py']
 
 model = dict(type='KDCL', tau=2.0)
 # KDCL has no switching to log
-custom_hooks = [dict(type='SyncBuffersHook')]
+custom_hooks = {{_base_._distill_hooks}}

@@ -4,4 +4,4 @@ _base_ = ['./switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py']
 
 model = dict(type='KDCL')
 # KDCL has no switching to log
-custom_hooks = [dict(type='SyncBuffersHook')]
+custom_hooks = {{_base_._distill_hooks}}

@@ -1,7 +1,7 @@
 # SwitOKD, teacher ResNet-18 (11.7M) -> student 0.5x MobileNetV2 (1.97M) on
 # ImageNet-1k, 8 GPUs x 64 (paper Table 6: student 65.11, teacher 68.08).
 _base_ = [
-    'mmpretrain::_base_/datasets/imagenet_bs64.py',
+    '../_base_/datasets/imagenet_bs64.py',
     '../_base_/schedules/switokd_imagenet_bs512.py',
     '../_base_/switokd_runtime.py',
 ]

@@ -1,7 +1,7 @@
 # Vanilla baseline: r18 trained alone with cross-entropy, same data and
 # schedule as the SwitOKD rows of this folder.
 _base_ = [
-    'mmpretrain::_base_/datasets/imagenet_bs64.py',
+    '../_base_/datasets/imagenet_bs64.py',
     '../_base_/schedules/switokd_imagenet_bs512.py',
     '../_base_/vanilla_runtime.py',
 ]

@@ -3,4 +3,4 @@
 _base_ = ['./switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py']
 
 model = dict(type='KDCL', tau=2.0)
-custom_hooks = [dict(type='SyncBuffersHook')]  # KDCL has no switching
+custom_hooks = {{_base_._distill_hooks}}  # KDCL has no switching

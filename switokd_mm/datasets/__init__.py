@@ -1,3 +1,4 @@
 from .tiny_imagenet import TinyImageNet
+from .transforms import CheckedLoadImageFromFile, UnreadableImageError
 
-__all__ = ['TinyImageNet']
+__all__ = ['CheckedLoadImageFromFile', 'TinyImageNet', 'UnreadableImageError']

@@ -1,5 +1,6 @@
 from .atomic_file_backend import AtomicLocalBackend
 from .preflight import check_data_roots
+from .resume_checkpoint import find_resume_checkpoint
 from .run_records import load_records, summarize_records
 from .safe_checkpoint import (UnsafeCheckpointError,
                               allowed_checkpoint_globals,
@@ -7,6 +8,6 @@ from .safe_checkpoint import (UnsafeCheckpointError,
 
 __all__ = [
     'AtomicLocalBackend', 'UnsafeCheckpointError',
-    'allowed_checkpoint_globals', 'check_data_roots', 'load_local_checkpoint',
-    'load_records', 'summarize_records'
+    'allowed_checkpoint_globals', 'check_data_roots', 'find_resume_checkpoint',
+    'load_local_checkpoint', 'load_records', 'summarize_records'
 ]

@@ -28,14 +28,26 @@ def _tensorboard_records(files: List[Path]) -> List[dict]:
     return records
 
 
+def _latest_per_step(records: List[dict]) -> List[dict]:
+    """One record per kind (set of keys) and step, the last one logged: a
+    resumed run logs again the iterations trained after its checkpoint by
+    the interrupted run."""
+    latest: Dict[tuple, dict] = {}
+    for record in records:
+        latest[frozenset(record), record['step']] = record
+    return list(latest.values())
+
+
 def load_records(path: Union[str, Path]) -> List[dict]:
     """Every scalar record of a run, oldest first.
 
     Args:
         path: a ``scalars.json`` written by mmengine's LocalVisBackend, a
             work directory (all its ``*/vis_data/scalars.json``, in time
-            order, so a resumed run is read whole), or a folder holding
-            TensorBoard event files (TensorboardVisBackend).
+            order, so a resumed run is read whole; of a step logged twice,
+            by an interrupted run and by its resumed run, the later record
+            is kept), or a folder holding TensorBoard event files
+            (TensorboardVisBackend).
 
     Returns:
         list[dict]: one dict per logged line: ``step`` plus the values.
@@ -48,10 +60,10 @@ def load_records(path: Union[str, Path]) -> List[dict]:
         return _json_records([path])
     scalars = sorted(path.glob('*/vis_data/scalars.json'))
     if scalars:
-        return _json_records(scalars)
+        return _latest_per_step(_json_records(scalars))
     events = sorted(path.rglob('events.out.tfevents.*'))
     if events:
-        return _tensorboard_records(events)
+        return _latest_per_step(_tensorboard_records(events))
     raise FileNotFoundError(
         f'no scalars.json or TensorBoard events under {path} (pass a '
         f'work_dir of tools/train.py or a scalars.json)')

@@ -2,16 +2,20 @@
 train, validate, checkpoint, resume, test."""
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
 
 import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils import load_records
-from tests.conftest import CONFIG, run_train
+from switokd_mm.utils import summarize_records as summarize
+from tests.conftest import CONFIG, REPO, data_root_options, run_train
 from tools import test as test_tool
 from tools import train as train_tool
-from switokd_mm.utils import summarize_records as summarize
 
 CONTRACT_KEYS = ('switokd/gap', 'switokd/delta', 'switokd/ds', 'switokd/dt',
                  'switokd/expert')
@@ -157,3 +161,64 @@ def test_bf16_amp_on_cpu_trains_with_finite_statistics(tmp_path,
             assert math.isfinite(line[f'switokd/iter_{key}'])
     log = next(tmp_path.glob('*/*.log')).read_text()
     assert 'AutocastOptimWrapper' in log
+
+
+AUGMENTED = str(REPO / 'tests' / 'fixtures' /
+                'tiny_switokd_augmented_fashion_mnist.py')
+
+
+def test_kill_mid_epoch_then_resume_auto_equals_an_uninterrupted_run(
+        tmp_path, fashion_mnist_root):
+    """kill -9 at iteration 14 (epoch 2, batch 6 of 8; last checkpoint at
+    iteration 12), then ``--resume``: the finished run equals one that was
+    never interrupted, with random augmentation on."""
+    straight_dir, killed_dir = tmp_path / 'straight', tmp_path / 'killed'
+    run_train(straight_dir, fashion_mnist_root, 'straight', config=AUGMENTED)
+
+    killed = subprocess.run([
+        sys.executable, 'tools/train.py', AUGMENTED, '--work-dir',
+        str(killed_dir), '--cfg-options', 'experiment_name=killed',
+        *data_root_options(fashion_mnist_root)
+    ],
+                            cwd=REPO,
+                            env=dict(
+                                os.environ,
+                                KILL_AT_ITER='14',
+                                PYTHONPATH=str(REPO)),
+                            capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert (killed_dir / 'last_checkpoint').read_text().endswith('iter_12.pth')
+    run_train(
+        killed_dir,
+        fashion_mnist_root,
+        'resumed',
+        '--resume',
+        config=AUGMENTED)
+
+    straight = _load_checkpoint(str(straight_dir / 'iter_24.pth'))
+    resumed = _load_checkpoint(str(killed_dir / 'iter_24.pth'))
+    assert straight['meta']['epoch'] == resumed['meta']['epoch'] == 3
+    assert straight['meta']['iter'] == resumed['meta']['iter'] == 24
+    assert straight['state_dict'].keys() == resumed['state_dict'].keys()
+    for key, value in straight['state_dict'].items():
+        assert torch.equal(value, resumed['state_dict'][key]), key
+    for net in ('student', 'teacher'):
+        for index, state in straight['optimizer'][net]['state'].items():
+            assert torch.equal(
+                state['momentum_buffer'],
+                resumed['optimizer'][net]['state'][index]['momentum_buffer'])
+        assert (straight['param_schedulers'][net] ==
+                resumed['param_schedulers'][net])
+    # the log of the whole run (both processes) counts each iteration once
+    assert mode_sequence(killed_dir) == mode_sequence(straight_dir)
+    assert summarize(load_records(killed_dir)) == pytest.approx(
+        summarize(load_records(straight_dir)))
+    assert epoch_fractions(killed_dir) == epoch_fractions(straight_dir)
+
+
+def epoch_fractions(work_dir):
+    """Per-epoch expert share as logged (the last record of an epoch wins)."""
+    return {
+        line['step']: line['switokd/expert_fraction']
+        for line in load_records(work_dir) if 'switokd/expert_fraction' in line
+    }

@@ -13,8 +13,7 @@ from typing import Dict
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
-from switokd_mm.utils import (  # noqa: E402
-    load_records, summarize_records)
+from switokd_mm.utils import load_records, summarize_records  # noqa: E402
 
 
 def format_summary(work_dir: str, summary: Dict[str, float]) -> str:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import warnings
-
 from typing import Dict, List, Optional
 
 warnings.filterwarnings(

@@ -9,7 +9,11 @@ optim_wrapper = dict(
 param_scheduler = dict(
     type='MultiStepLR', by_epoch=True, milestones=[30, 60, 90], gamma=0.1)
 
-train_cfg = dict(by_epoch=True, max_epochs=120, val_interval=1)
+# mmengine's epoch loop, able to resume in the middle of an epoch
+train_cfg = dict(
+    type='ResumableEpochBasedTrainLoop',
+    max_epochs=120,
+    val_interval=1)
 val_cfg = dict()
 test_cfg = dict()
 

@@ -13,6 +13,8 @@ ITER_KEY = re.compile(r'^switokd/(?P<owner>.+/)?'
                       r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
 #: Counters the model keeps as buffers (and thus in checkpoints).
 COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')
+#: the checkpoint entry holding the counters at the start of the epoch
+CHECKPOINT_KEY = 'mode_switch_hook'
 
 
 @HOOKS.register_module()
@@ -43,7 +45,18 @@ class ModeSwitchHook(Hook):
         self._epoch_start: Optional[Dict[str, torch.Tensor]] = None
 
     def before_train_epoch(self, runner) -> None:
-        self._epoch_start = _counters(runner)
+        if self._epoch_start is None:
+            self._epoch_start = _counters(runner)
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        # A run resumed in the middle of an epoch still reports the whole
+        # epoch's modes.
+        if self._epoch_start is not None:
+            checkpoint[CHECKPOINT_KEY] = dict(epoch_start=self._epoch_start)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if CHECKPOINT_KEY in checkpoint:
+            self._epoch_start = checkpoint[CHECKPOINT_KEY]['epoch_start']
 
     def after_train_iter(self,
                          runner,
@@ -63,7 +76,7 @@ class ModeSwitchHook(Hook):
 
     def after_train_epoch(self, runner) -> None:
         end = _counters(runner)
-        start = self._epoch_start or {k: v * 0 for k, v in end.items()}
+        start, self._epoch_start = self._epoch_start, end
         iters = int(end['num_iters'] - start['num_iters'])
         if iters == 0:
             return

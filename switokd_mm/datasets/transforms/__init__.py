@@ -1,0 +1,3 @@
+from .loading import CheckedLoadImageFromFile, UnreadableImageError
+
+__all__ = ['CheckedLoadImageFromFile', 'UnreadableImageError']

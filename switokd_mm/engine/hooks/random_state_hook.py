@@ -1,0 +1,73 @@
+"""Checkpoints carry the random number generators, so a resumed run draws
+the same augmentations and dropout masks as an uninterrupted one."""
+from typing import List, Optional
+
+from mmengine.dist import all_gather_object, get_rank, get_world_size
+from mmengine.hooks import Hook
+from mmpretrain.registry import HOOKS
+
+from switokd_mm.utils.random_state import get_random_state, set_random_state
+
+#: the checkpoint entry: one state per rank
+CHECKPOINT_KEY = 'random_state'
+
+
+@HOOKS.register_module()
+class RandomStateHook(Hook):
+    """Save every rank's random number generators in each checkpoint and
+    continue from them when a run resumes.
+
+    Validation during training runs between a snapshot and its restore, so
+    it never moves the training's generators: training draws the same
+    numbers whether or not (and how often) it validates, and a checkpoint
+    written at the end of an epoch (before that epoch's validation) holds
+    the state the next epoch starts from.
+
+    Together with :class:`ResumableEpochBasedTrainLoop` a run resumed from
+    any checkpoint, mid-epoch included, repeats the uninterrupted run
+    exactly when its data loading is deterministic (a seed, and no
+    ``persistent_workers`` with ``num_workers > 0``: persistent workers keep
+    their own generators across epochs, which no checkpoint can hold).
+    """
+    # restore after every other hook's before_train
+    priority = 'VERY_LOW'
+
+    def __init__(self) -> None:
+        self._resumed: Optional[List[dict]] = None
+        self._before_val: Optional[dict] = None
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        # mmengine saves checkpoints collectively on every rank; rank 0
+        # writes the file, so it gathers the other ranks' states. A best
+        # checkpoint written after validation stores the pre-validation
+        # state, the one training continues from.
+        state = self._before_val or get_random_state()
+        checkpoint[CHECKPOINT_KEY] = (
+            all_gather_object(state) if get_world_size() > 1 else [state])
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        self._resumed = checkpoint.get(CHECKPOINT_KEY)
+
+    def before_train(self, runner) -> None:
+        # Only a resumed run (iterations already done) continues the saved
+        # generators; a run that loads weights to start afresh keeps its
+        # seed.
+        states, self._resumed = self._resumed, None
+        if states is None or runner.iter == 0:
+            return
+        if len(states) != get_world_size():
+            runner.logger.warning(
+                f'RandomStateHook: the checkpoint holds the random state of '
+                f'{len(states)} ranks, this run has {get_world_size()}; the '
+                f'generators start from the seed instead, so the resumed run '
+                f'draws different augmentations than an uninterrupted one.')
+            return
+        set_random_state(states[get_rank()])
+
+    def before_val(self, runner) -> None:
+        self._before_val = get_random_state()
+
+    def after_val(self, runner) -> None:
+        state, self._before_val = self._before_val, None
+        if state is not None:
+            set_random_state(state)

@@ -1,0 +1,74 @@
+"""ResumableEpochBasedTrainLoop: a resumed epoch trains exactly the batches
+(and random draws) an uninterrupted epoch would have trained next."""
+import logging
+from types import SimpleNamespace
+
+import pytest
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from switokd_mm.engine.runner import ResumableEpochBasedTrainLoop
+
+
+class RandomItems(Dataset):
+    """Item i: (i, a draw from torch's generator), like a random crop."""
+
+    def __len__(self):
+        return 12
+
+    def __getitem__(self, index):
+        return index, torch.rand(())
+
+
+class FakeRunner:
+
+    def __init__(self):
+        self.trained = []
+        self.visualizer = SimpleNamespace()
+        self.logger = logging.getLogger('test')
+        self.model = SimpleNamespace(train=lambda: None, train_step=self.step)
+        self.optim_wrapper = None
+
+    def step(self, batch, optim_wrapper):
+        """Records the batch, a draw (like dropout) and the state after."""
+        self.trained.append(
+            (batch[0].tolist(), batch[1].tolist(), torch.rand(
+                ()), torch.get_rng_state()))
+
+    def call_hook(self, name, **kwargs):
+        pass
+
+
+def loop(runner, trained_iters=0):
+    generator = torch.Generator().manual_seed(0)
+    dataloader = DataLoader(
+        RandomItems(), batch_size=4, shuffle=True, generator=generator)
+    train_loop = ResumableEpochBasedTrainLoop(runner, dataloader, 2)
+    train_loop._iter = trained_iters
+    return train_loop
+
+
+def test_resumed_epoch_trains_the_untrained_batches_with_the_same_draws():
+    straight = FakeRunner()
+    torch.manual_seed(0)
+    train_loop = loop(straight)
+    train_loop.run_epoch()
+
+    # killed after batch 1: its checkpoint holds the state after that step
+    resumed = FakeRunner()
+    torch.set_rng_state(straight.trained[1][3])  # as RandomStateHook does
+    resumed_loop = loop(resumed, trained_iters=2)
+    resumed_loop.run_epoch()
+    assert len(resumed.trained) == 1
+    indices, draws, step_draw, _ = resumed.trained[0]
+    assert indices == straight.trained[2][0]
+    assert draws == straight.trained[2][1]
+    assert torch.equal(step_draw, straight.trained[2][2])
+    assert resumed_loop.epoch == 1
+
+
+def test_checkpoint_from_another_epoch_length_is_refused():
+    train_loop = loop(FakeRunner(), trained_iters=7)
+    train_loop._epoch = 1  # epoch 2 would start at iteration 3
+    with pytest.raises(RuntimeError, match='an epoch has 3 batches'):
+        train_loop.run_epoch()
