@@ -51,11 +51,23 @@ def rank_records(work_dir, world_size):
 
 
 @pytest.fixture(scope='module')
-def two_process_run(tmp_path_factory, fashion_mnist_root):
+def two_process_dir(tmp_path_factory, fashion_mnist_root):
     work_dir = tmp_path_factory.mktemp('dist2')
     launch(['bash', 'tools/dist_train.sh', CONFIG, '2'], work_dir,
            fashion_mnist_root, 'train_dataloader.batch_size=16')
-    return rank_records(work_dir, 2)
+    return work_dir
+
+
+@pytest.fixture(scope='module')
+def two_process_run(two_process_dir):
+    return rank_records(two_process_dir, 2)
+
+
+def test_checkpoints_hold_the_random_state_of_every_rank(two_process_dir):
+    checkpoint = _load_checkpoint(str(two_process_dir / 'epoch_2.pth'))
+    states = checkpoint['random_state']
+    assert len(states) == 2
+    assert all(isinstance(state['torch'], torch.Tensor) for state in states)
 
 
 def test_ranks_take_the_same_modes_and_stay_identical(two_process_run):

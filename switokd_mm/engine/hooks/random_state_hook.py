@@ -28,22 +28,37 @@ class RandomStateHook(Hook):
     exactly when its data loading is deterministic (a seed, and no
     ``persistent_workers`` with ``num_workers > 0``: persistent workers keep
     their own generators across epochs, which no checkpoint can hold).
+
+    mmengine saves checkpoints on rank 0 only, so with several ranks the
+    states of all ranks are gathered after every training iteration (one
+    small collective, ahead of ``CheckpointHook``); a single process takes
+    its state when a checkpoint is saved.
     """
-    # restore after every other hook's before_train
-    priority = 'VERY_LOW'
+    # after_train_iter before CheckpointHook (VERY_LOW) saves
+    priority = 'LOW'
 
     def __init__(self) -> None:
         self._resumed: Optional[List[dict]] = None
         self._before_val: Optional[dict] = None
+        self._gathered: Optional[List[dict]] = None
+
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs: Optional[dict] = None) -> None:
+        if get_world_size() > 1:
+            self._gathered = all_gather_object(get_random_state())
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        # mmengine saves checkpoints collectively on every rank; rank 0
-        # writes the file, so it gathers the other ranks' states. A best
-        # checkpoint written after validation stores the pre-validation
-        # state, the one training continues from.
-        state = self._before_val or get_random_state()
-        checkpoint[CHECKPOINT_KEY] = (
-            all_gather_object(state) if get_world_size() > 1 else [state])
+        # A best checkpoint written after validation stores the
+        # pre-validation state, the one training continues from.
+        if get_world_size() > 1:
+            states = self._gathered
+        else:
+            states = [self._before_val or get_random_state()]
+        if states is not None:
+            checkpoint[CHECKPOINT_KEY] = states
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         self._resumed = checkpoint.get(CHECKPOINT_KEY)
