@@ -222,3 +222,18 @@ def epoch_fractions(work_dir):
         line['step']: line['switokd/expert_fraction']
         for line in load_records(work_dir) if 'switokd/expert_fraction' in line
     }
+
+
+def test_resume_auto_skips_a_truncated_last_checkpoint(tmp_path):
+    from mmengine.config import Config
+    (tmp_path / 'iter_3.pth').write_bytes(b'complete, written atomically')
+    (tmp_path / 'last_checkpoint').write_text('')  # killed mid-write
+    args = train_tool.parse_args([CONFIG, '--resume'])
+    cfg = Config.fromfile(CONFIG)
+    cfg.work_dir = str(tmp_path)
+    cfg = train_tool.merge_args(cfg, args)
+    assert cfg.resume and cfg.load_from == str(tmp_path / 'iter_3.pth')
+
+    cfg.work_dir = str(tmp_path / 'fresh')
+    cfg = train_tool.merge_args(cfg, args)
+    assert not cfg.resume and cfg.load_from is None  # nothing to resume

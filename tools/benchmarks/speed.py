@@ -13,6 +13,7 @@ composed from plain steps, and epoch time on real data, in one run.
      dml               the DML model
      ideal_learning    teacher train step + student train step, plain PyTorch
      ideal_expert      teacher no-grad forward + student train step
+   (each step preprocesses the batch once, as every variant does)
 2. Peak memory of each variant over a few iterations, each in its own fresh
    process (CPU: peak resident memory above the process's memory before the
    first step; CUDA: peak allocated memory).
@@ -91,14 +92,15 @@ def synthetic_batch(cfg: Config, args) -> dict:
 
 def plain_steps(model, optim, batch: dict,
                 teacher_learns: bool) -> Callable[[], None]:
-    """The ideal: the same networks and losses without SwitOKD around."""
+    """The ideal: the same networks and losses without SwitOKD around, the
+    batch preprocessed once per step as any mmpretrain train step does."""
     student, teacher = model.student, model.teacher
     s_opt, t_opt = optim['student'].optimizer, optim['teacher'].optimizer
-    data = model.data_preprocessor(batch, True)
-    inputs = data['inputs']
-    labels = torch.cat([s.gt_label for s in data['data_samples']])
 
     def step():
+        data = model.data_preprocessor(batch, True)
+        inputs = data['inputs']
+        labels = torch.cat([s.gt_label for s in data['data_samples']])
         with torch.set_grad_enabled(teacher_learns):
             z_t = teacher(inputs, mode='tensor')
         z_s = student(inputs, mode='tensor')
