@@ -1,5 +1,6 @@
-"""Vanilla, DML, KDCL and SwitOKD on Fashion-MNIST, several seeds: a
-Table-4-style accuracy table (mean +- std of the final test accuracy).
+"""Vanilla, DML, KDCL and SwitOKD (adaptive and fixed threshold) on
+Fashion-MNIST, several seeds: a Table-4-style accuracy table (mean +- std of
+the final test accuracy) with how often the teacher was paused.
 
     python tools/benchmarks/accuracy_table.py [--seeds 0 1 2]
         [--work-dir work_dirs/accuracy_table] [--summarize-only]
@@ -14,6 +15,7 @@ table and writes it, with every run's numbers, to ``WORK_DIR/results.json``.
 """
 import argparse
 import json
+import math
 import os
 import os.path as osp
 import platform
@@ -43,11 +45,16 @@ ROWS = {
         'teacher': ('vanilla_wrn16-1_1xb128_fashion-mnist', 'accuracy/top1'),
     },
     **{
-        method: {
-            net: (f'{method.lower()}_{PAIR}', f'{net}/accuracy/top1')
+        row: {
+            net: (config, f'{net}/accuracy/top1')
             for net in ('student', 'teacher')
         }
-        for method in ('DML', 'KDCL', 'SwitOKD')
+        for row, config in (
+            ('DML', f'dml_{PAIR}'),
+            ('KDCL', f'kdcl_{PAIR}'),
+            ('SwitOKD', f'switokd_{PAIR}'),
+            ('SwitOKD, fixed δ = 0.2', f'switokd_{PAIR}_fixed-delta-0.2'),
+        )
     },
 }
 
@@ -94,18 +101,18 @@ def mean_std(values: List[float]) -> str:
 
 
 def table(results: Dict[str, Dict[str, List[float]]],
-          expert: List[float]) -> str:
+          expert: Dict[str, List[float]]) -> str:
+    """Markdown rows: mean +- std per network, and the teacher's share of
+    iterations in expert mode for the models that switch."""
     lines = [
-        '| method | student top-1 (%) | teacher top-1 (%) |',
-        '|---|---|---|',
+        '| method | student top-1 (%) | teacher top-1 (%) | teacher paused |',
+        '|---|---|---|---|',
     ]
     for row, columns in results.items():
+        paused = (f'{100 * statistics.mean(expert[row]):.1f}% of iterations'
+                  if row in expert else '–')
         lines.append(f"| {row} | {mean_std(columns['student'])} | "
-                     f"{mean_std(columns['teacher'])} |")
-    if expert:
-        lines.append(f'\nSwitOKD teacher paused (expert mode) in '
-                     f'{100 * statistics.mean(expert):.1f}% of the '
-                     f'iterations (mean over seeds).')
+                     f"{mean_std(columns['teacher'])} | {paused} |")
     return '\n'.join(lines)
 
 
@@ -154,10 +161,15 @@ def main(argv=None) -> dict:
         }
         for row, columns in ROWS.items()
     }
-    expert = [
-        summaries[ROWS['SwitOKD']['student'][0], seed]['expert_fraction']
-        for seed in args.seeds
-    ]
+    expert = {
+        row: [
+            summaries[columns['student'][0], seed]['expert_fraction']
+            for seed in args.seeds
+        ]
+        for row, columns in ROWS.items()
+        if not math.isnan(summaries[columns['student'][0],
+                                    args.seeds[0]]['expert_fraction'])
+    }
     machine = (f'{platform.processor() or platform.machine()}, '
                f'{os.cpu_count()} CPUs, torch {torch.__version__}')
     print(f'Fashion-MNIST test set, final epoch, seeds {args.seeds} '
