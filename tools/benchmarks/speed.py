@@ -132,6 +132,13 @@ def synchronize() -> None:
         torch.cuda.synchronize()
 
 
+def rotated(names: List[str], shift: int) -> List[str]:
+    """The variants in another order each repeat, so that no variant always
+    runs first or last (drifting clocks and caches)."""
+    shift %= len(names)
+    return names[shift:] + names[:shift]
+
+
 def time_it(step: Callable[[], None], iters: int, warmup: int) -> float:
     """Median seconds per call of ``step`` after ``warmup`` calls."""
     for _ in range(warmup):
@@ -152,8 +159,8 @@ def iteration_times(cfg: Config, args) -> Dict[str, float]:
         name: []
         for name in [*VARIANTS, *IDEALS]
     }
-    for _ in range(args.repeats):
-        for name in results:
+    for repeat in range(args.repeats):
+        for name in rotated(list(results), repeat):
             step = variant_step(name, cfg, batch, args.device)
             results[name].append(time_it(step, args.iters, args.warmup))
     return {name: statistics.median(ts) for name, ts in results.items()}
@@ -234,8 +241,9 @@ def epoch_times(cfg: Config, args) -> Dict[str, dict]:
     }
     seconds: Dict[str, List[float]] = {name: [] for name in models}
     expert: Dict[str, float] = {}
-    for _ in range(args.repeats):
-        for name, overrides in models.items():
+    for repeat in range(args.repeats):
+        for name in rotated(list(models), repeat):
+            overrides = models[name]
             torch.manual_seed(0)  # same initial weights for every model
             model, optim = build(cfg, overrides, args.device)
             start = time.perf_counter()

@@ -125,6 +125,16 @@ class MultiSwitOKD(MultiNetworkBase):
                 f'switokd/{name}/expert': float(triggered[t, s]),
             })
 
+        paused = {
+            t: all(triggered[t, s] for s in self.students)
+            for t in self.teachers
+        }
+        for t in self.teachers:
+            log_vars[f'switokd/{t}/paused'] = float(paused[t])
+            if paused[t]:
+                # nothing backpropagates through a suspended teacher: free
+                # its graph before the backward passes
+                logits[t] = logits[t].detach()
         losses = {}
         for name in self.nets:
             terms = self._loss_terms(name, logits, targets, triggered)
@@ -132,12 +142,8 @@ class MultiSwitOKD(MultiNetworkBase):
             for key, value in terms.items():
                 log_vars[f'{name}/{key}'] = value.detach()
             log_vars[f'{name}/loss'] = loss.detach()
-            if self.roles[name] == 'teacher':
-                paused = all(triggered[name, s] for s in self.students)
-                log_vars[f'switokd/{name}/paused'] = float(paused)
-                if paused:
-                    continue
-            losses[name] = loss
+            if not paused.get(name, False):
+                losses[name] = loss
         check_finite(losses, 'MultiSwitOKD: the loss')
         optim_wrapper.update_params(losses)
         self._record_modes([triggered[pair] for pair in self.pairs])

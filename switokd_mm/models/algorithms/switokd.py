@@ -147,13 +147,15 @@ class SwitOKD(BaseDistiller):
         expert = expert_gate(stats.gap, delta, stats.ds, stats.dt,
                              self.require_teacher_ahead)
 
+        if expert:
+            # Nothing backpropagates through the teacher: free its graph and
+            # saved activations before the student's backward pass. Its loss
+            # is still reported, so that its curve is continuous.
+            teacher_logits = teacher_logits.detach()
         student_losses = ce_with_distillation(student_logits, teacher_logits,
                                               targets, self.alpha, self.tau)
-        # In expert mode the teacher's loss is still reported (on detached
-        # logits) so that its curve is continuous, but nothing backpropagates.
         teacher_losses = ce_with_distillation(
-            teacher_logits if not expert else teacher_logits.detach(),
-            student_logits, targets,
+            teacher_logits, student_logits, targets,
             self.beta if self.teacher_loss == 'reciprocal' else None, self.tau)
         check_finite(
             {
