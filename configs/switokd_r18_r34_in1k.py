@@ -4,11 +4,18 @@
 #   tools/dist_train.sh configs/switokd_r18_r34_in1k.py 8
 # Baselines of this pair: configs/imagenet/.
 _base_ = [
-    './_base_/models/switokd_resnet18_resnet34_in1k.py',
+    './_base_/models/in1k_classifiers.py',
     './_base_/datasets/imagenet_bs64.py',
     './_base_/schedules/switokd_imagenet_bs512.py',
     './_base_/switokd_runtime.py',
 ]
+
+model = dict(
+    type='SwitOKD',
+    student={{_base_.resnet18}},
+    teacher={{_base_.resnet34}},
+    # defaults: alpha = beta = tau = 1, the adaptive threshold (Eq. 13)
+    eval_teacher=True)
 
 val_evaluator = dict(
     _delete_=True,
