@@ -5,6 +5,7 @@ from glob import glob
 from typing import Optional
 
 from mmengine.logging import print_log
+from mmengine.runner import find_latest_checkpoint
 
 
 def find_resume_checkpoint(work_dir: str) -> Optional[str]:
@@ -25,13 +26,9 @@ def find_resume_checkpoint(work_dir: str) -> Optional[str]:
         no training checkpoint (``best_*.pth`` files are not resumable
         points of a run).
     """
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    named = ''
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip()
-        if named and osp.isfile(named):
-            return named
+    named = find_latest_checkpoint(work_dir) or ''
+    if named and osp.isfile(named):
+        return named
     candidates = [
         path for path in glob(osp.join(work_dir, '*.pth'))
         if not osp.basename(path).startswith('best_')
@@ -41,6 +38,7 @@ def find_resume_checkpoint(work_dir: str) -> Optional[str]:
     newest = max(candidates, key=osp.getmtime)
     reason = (f'names {named!r}, which does not exist'
               if named else 'is missing or empty')
+    pointer = osp.join(work_dir, 'last_checkpoint')
     print_log(
         f'{pointer} {reason}; resuming from the newest checkpoint in the '
         f'work directory, {newest}',

@@ -57,7 +57,7 @@ def load_records(path: Union[str, Path]) -> List[dict]:
     """
     path = Path(path)
     if path.is_file():
-        return _json_records([path])
+        return _latest_per_step(_json_records([path]))
     scalars = sorted(path.glob('*/vis_data/scalars.json'))
     if scalars:
         return _latest_per_step(_json_records(scalars))

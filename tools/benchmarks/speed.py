@@ -237,7 +237,7 @@ def epoch_times(cfg: Config, args) -> Dict[str, dict]:
         'switokd': {},
         f'switokd_fixed_delta_{args.fixed_delta}': dict(
             threshold=dict(type='FixedThreshold', delta=args.fixed_delta)),
-        'dml': dict(type='DML'),
+        'dml': VARIANTS['dml'],
     }
     seconds: Dict[str, List[float]] = {name: [] for name in models}
     expert: Dict[str, float] = {}
