@@ -1,6 +1,7 @@
 # SwitOKD, teacher WRN-40-2 (2.26M) -> student WRN-16-2 (0.70M) on CIFAR-100
 # (paper Table 5: student 75.95, teacher 76.54).
 _base_ = [
+    '../_base_/models/cifar100_classifiers.py',
     '../_base_/datasets/cifar100_bs128.py',
     '../_base_/schedules/switokd_cifar_bs128.py',
     '../_base_/switokd_runtime.py',
@@ -8,14 +9,6 @@ _base_ = [
 
 model = dict(
     type='SwitOKD',
-    student=dict(
-        type='ImageClassifier',
-        backbone=dict(type='WideResNet', depth=16, widen_factor=2),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=100, in_channels=128)),
-    teacher=dict(
-        type='ImageClassifier',
-        backbone=dict(type='WideResNet', depth=40, widen_factor=2),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=100, in_channels=128)),
+    student={{_base_.wrn16_2}},
+    teacher={{_base_.wrn40_2}},
     eval_teacher=True)
