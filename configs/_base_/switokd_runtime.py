@@ -1,6 +1,6 @@
 # Runtime shared by every SwitOKD config: mmpretrain's defaults plus the
-# plugin import, its distributed wrapper, the mode-switch hook, buffer
-# averaging across ranks and checkpoints ranked by the student.
+# plugin import, its distributed wrapper, the mode-switch hook and
+# checkpoints ranked by the student.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['switokd_mm'], allow_failed_imports=False)
@@ -13,14 +13,14 @@ default_hooks = dict(
         save_best='student/accuracy/top1',
         rule='greater'))
 
-# SwitOKD steps its networks separately: torch's DDP cannot wrap it (see
-# SwitOKDDataParallel). Not used in single-process runs.
-model_wrapper_cfg = dict(type='SwitOKDDataParallel')
+# One torch DDP per network (each steps, or pauses, on its own); rank 0's
+# BatchNorm buffers are broadcast by DDP itself. Not used in single-process
+# runs.
+model_wrapper_cfg = dict(type='PerNetworkDistributedDataParallel')
 
-# Hooks of every distillation run: BatchNorm statistics averaged over ranks
-# after each training epoch and before validation (a no-op in a single
-# process), and random generators saved with each checkpoint (resumed runs
-# draw the same augmentations as uninterrupted ones). Baselines without
-# switching use them alone: custom_hooks = {{_base_._distill_hooks}}
-_distill_hooks = [dict(type='SyncBuffersHook'), dict(type='RandomStateHook')]
+# Hooks of every distillation run: random generators saved with each
+# checkpoint (resumed runs draw the same augmentations as uninterrupted
+# ones). Baselines without switching use them alone:
+# custom_hooks = {{_base_._distill_hooks}}
+_distill_hooks = [dict(type='RandomStateHook')]
 custom_hooks = [dict(type='ModeSwitchHook', interval=1), *_distill_hooks]

@@ -79,6 +79,24 @@ def test_ranks_take_the_same_modes_and_stay_identical(two_process_run):
         assert torch.equal(value, rank1['state_dict'][key]), key
 
 
+def test_two_ranks_resume_exactly(two_process_dir, two_process_run,
+                                  tmp_path, fashion_mnist_root):
+    """Two ranks trained one epoch, then resumed to two, end where the
+    uninterrupted two-rank run ends, with the same second-epoch modes."""
+    command = ['bash', 'tools/dist_train.sh', CONFIG, '2']
+    launch(command, tmp_path, fashion_mnist_root,
+           'train_dataloader.batch_size=16', 'train_cfg.max_epochs=1')
+    launch([*command, '--resume'], tmp_path, fashion_mnist_root,
+           'train_dataloader.batch_size=16')
+    resumed = rank_records(tmp_path, 2)
+    for rank, record in enumerate(resumed):
+        full = two_process_run[rank]
+        second_epoch = full['modes'][-len(record['modes']):]
+        assert record['modes'] == second_epoch
+        for key, value in full['state_dict'].items():
+            assert torch.equal(record['state_dict'][key], value), (rank, key)
+
+
 def test_two_processes_equal_one_with_the_global_batch(two_process_run,
                                                        tmp_path,
                                                        fashion_mnist_root):
@@ -111,10 +129,11 @@ def test_paused_teacher_is_bit_identical_on_every_rank(tmp_path,
                 assert not unchanged, key
 
 
-def test_batchnorm_buffers_agree_across_ranks_after_validation(
+def test_ranks_stay_identical_whatever_the_users_hooks(
         tmp_path, fashion_mnist_root):
-    """Each rank normalises its own batches; SyncBuffersHook averages the
-    running statistics after the epoch and before validation."""
+    """Each rank normalises its own batches; the config's custom_hooks hold
+    none of the plugin's hooks, and DDP alone keeps parameters and
+    BatchNorm buffers identical."""
     launch([
         'bash', 'tools/dist_train.sh',
         'tests/fixtures/tiny_cnn_recorded_fashion_mnist.py', '2'
@@ -122,9 +141,21 @@ def test_batchnorm_buffers_agree_across_ranks_after_validation(
     rank0, rank1 = rank_records(tmp_path, 2)
     running = [k for k in rank0['state_dict'] if 'running_' in k]
     assert any(k.startswith('teacher.') for k in running)
-    for key in running:
-        assert torch.equal(rank0['state_dict'][key],
-                           rank1['state_dict'][key]), key
+    assert rank0['state_dict'].keys() == rank1['state_dict'].keys()
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+
+
+def test_bfloat16_autocast_runs_on_two_ranks(tmp_path, fashion_mnist_root):
+    launch(['bash', 'tools/dist_train.sh', CONFIG, '2', '--amp'], tmp_path,
+           fashion_mnist_root, 'train_dataloader.batch_size=16',
+           'train_cfg.max_epochs=1')
+    rank0, rank1 = rank_records(tmp_path, 2)
+    assert rank0['modes'] == rank1['modes']
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+        if key.startswith('student.') and key.endswith('weight'):
+            assert not torch.equal(value, rank0['at_start'][key]), key
 
 
 def test_three_networks_take_the_same_per_pair_decisions(

@@ -1,8 +1,7 @@
 """An OptimWrapperDict that updates only the networks that are learning."""
 from typing import Dict
 
-from mmengine.dist import all_reduce_params
-from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import OPTIM_WRAPPERS
 from torch import Tensor
 
@@ -18,11 +17,11 @@ class SwitchableOptimWrapperDict(OptimWrapperDict):
     Each network keeps its own wrapper type (``OptimWrapper``,
     ``AmpOptimWrapper``, ...), gradient clipping and accumulation.
 
-    Under distributed training (:class:`SwitOKDDataParallel`) a stepping
-    network's gradients are averaged over the ranks in one coalesced
-    collective just before its step; a paused network communicates nothing.
-    Under AMP the averaged gradients are still scaled, so every rank's loss
-    scaler sees the same overflow and skips or takes the same step.
+    Under distributed training (:class:`PerNetworkDistributedDataParallel`)
+    each network's DDP averages its gradients during its backward pass; a
+    paused network runs no backward and so communicates nothing. Under AMP
+    every rank's loss scaler sees the same averaged gradients and skips or
+    takes the same step.
     """
 
     def update_params(
@@ -38,18 +37,4 @@ class SwitchableOptimWrapperDict(OptimWrapperDict):
             raise KeyError(f'No optimizer wrapper for {sorted(unknown)}; '
                            f'have {sorted(self.optim_wrappers)}')
         for name, loss in losses.items():
-            _update(self.optim_wrappers[name], loss)
-
-
-def _update(wrapper: OptimWrapper, loss: Tensor) -> None:
-    """``OptimWrapper.update_params`` with the gradients averaged over ranks
-    (a no-op in a single process) before the step."""
-    wrapper.backward(wrapper.scale_loss(loss))
-    if wrapper.should_update():
-        all_reduce_params([
-            p.grad for group in wrapper.param_groups
-            for p in group['params'] if p.grad is not None
-        ],
-                          op='mean')
-        wrapper.step()
-        wrapper.zero_grad()
+            self.optim_wrappers[name].update_params(loss)

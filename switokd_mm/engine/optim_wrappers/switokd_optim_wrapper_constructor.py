@@ -63,5 +63,7 @@ class SwitOKDOptimWrapperConstructor:
             if not isinstance(network, nn.Module):
                 raise ValueError(f'SwitOKDOptimWrapperConstructor: the model '
                                  f'has no network {name!r} to optimise')
+            if is_model_wrapper(network):  # one DDP per network
+                network = network.module
             wrappers[name] = build_optim_wrapper(network, cfg)
         return SwitchableOptimWrapperDict(**wrappers)

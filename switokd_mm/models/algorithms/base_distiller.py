@@ -93,10 +93,12 @@ class BaseDistiller(BaseModel):
                 ) -> List[DataSample]:
         """The student's predictions; with ``eval_teacher`` each sample also
         carries the teacher's predictions in its ``teacher`` field."""
-        predictions = self.student.predict(inputs, data_samples)
+        # Through forward, not .predict: under distributed training each
+        # network is a DDP wrapper, whose forward also syncs its buffers.
+        predictions = self.student(inputs, data_samples, mode='predict')
         if self.eval_teacher:
             for sample, teacher in zip(predictions,
-                                       self.teacher.predict(inputs)):
+                                       self.teacher(inputs, mode='predict')):
                 sample.set_field(teacher, 'teacher')
         return predictions
 

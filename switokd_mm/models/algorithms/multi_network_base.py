@@ -97,10 +97,11 @@ class MultiNetworkBase(BaseModel):
         if mode == 'tensor':
             return first(inputs, mode='tensor')
         if mode == 'predict':
-            predictions = first.predict(inputs, data_samples)
+            # through forward: a network may be a DDP wrapper (no .predict)
+            predictions = first(inputs, data_samples, mode='predict')
             for name in self.eval_networks[1:]:
-                for sample, other in zip(predictions,
-                                         self.nets[name].predict(inputs)):
+                for sample, other in zip(
+                        predictions, self.nets[name](inputs, mode='predict')):
                     sample.set_field(other, name)
             return predictions
         raise RuntimeError(f'{type(self).__name__}.forward: invalid mode '

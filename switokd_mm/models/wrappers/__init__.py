@@ -1,3 +1,3 @@
-from .switokd_data_parallel import SwitOKDDataParallel
+from .per_network_ddp import PerNetworkDistributedDataParallel
 
-__all__ = ['SwitOKDDataParallel']
+__all__ = ['PerNetworkDistributedDataParallel']

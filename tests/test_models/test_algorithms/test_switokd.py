@@ -1,65 +1,14 @@
 """SwitOKD.train_step on controlled logits: mode, updates, loss values."""
-import copy
 
 import pytest
 import torch
-import torch.nn.functional as F
-from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+from mmpretrain.registry import MODELS
 
 from tests.conftest import linear_classifier, make_batch, set_linear
-
-K = 4
-LABELS = [0, 1, 2, 3]
-# Input i is one-hot(i), so logits = W[:, i] + b and each weight column is
-# one sample's logits.
-INPUTS = torch.eye(K)
-# p = 0.87 on the true class.
-CONFIDENT_RIGHT = 3.0 * torch.eye(K)
-# Column i puts 0.99 on class (i + 1) mod K: confidently wrong. Against
-# CONFIDENT_RIGHT, G - delta = 0.135 (expert); a uniform student gives
-# G - delta = -0.036 (learning). Margins well above float error.
-CONFIDENT_WRONG = 6.0 * torch.roll(torch.eye(K), 1, dims=0)
-
-
-def build(student_w, teacher_w, **kwargs):
-    """A SwitOKD model of two linear classifiers and its optimizers."""
-    model = MODELS.build(
-        dict(
-            type='SwitOKD',
-            student=linear_classifier(K),
-            teacher=linear_classifier(K),
-            **kwargs))
-    set_linear(model.student, student_w)
-    set_linear(model.teacher, teacher_w)
-    return model, make_optim(model)
-
-
-def make_optim(model):
-    """SGD (lr 0.1, momentum 0.9, wd 5e-4) for each network."""
-    sgd = dict(
-        optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
-    return OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(
-            type='SwitOKDOptimWrapperConstructor',
-            optim_wrapper_cfg=dict(student=sgd, teacher=copy.deepcopy(sgd))))(
-                model)
-
-
-def snapshot(module):
-    return {k: v.detach().clone() for k, v in module.state_dict().items()}
-
-
-def optimizer_state(optim_wrapper):
-    return copy.deepcopy(optim_wrapper.optimizer.state_dict()['state'])
-
-
-def assert_same(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], dict):
-            assert_same(a[key], b[key])
-        else:
-            assert torch.equal(a[key], b[key]), key
+from tests.fixtures.linear_pair import (CONFIDENT_RIGHT, CONFIDENT_WRONG,
+                                        INPUTS, LABELS, K, assert_same, build,
+                                        expected_losses, make_optim,
+                                        optimizer_state, snapshot)
 
 
 def test_expert_mode_pauses_teacher_bit_identically():
@@ -118,24 +67,6 @@ def test_never_switch_is_dml():
         CONFIDENT_WRONG, CONFIDENT_RIGHT, threshold=dict(type='NeverSwitch'))
     assert model.train_step(make_batch(INPUTS, LABELS),
                             optim)['switokd/expert'] == 0.0
-
-
-def expected_losses(z_s, z_t, labels, alpha, beta, tau):
-    """The formulas of DESIGN.md §1.5, written out independently."""
-    y = torch.tensor(labels)
-
-    def kl(target, learner):  # KL(p_target || p_learner), batchmean, tau^2
-        p_t = torch.softmax(target / tau, 1)
-        log_ratio = torch.log_softmax(target / tau, 1) - torch.log_softmax(
-            learner / tau, 1)
-        return tau**2 * (p_t * log_ratio).sum(1).mean()
-
-    ce_s, ce_t = F.cross_entropy(z_s, y), F.cross_entropy(z_t, y)
-    return dict(
-        student=ce_s + alpha * kl(z_t, z_s),
-        teacher=ce_t + beta * kl(z_s, z_t),
-        ce_s=ce_s,
-        ce_t=ce_t)
 
 
 @pytest.mark.parametrize('teacher_loss', ['reciprocal', 'ce'])
