@@ -8,7 +8,7 @@ from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmpretrain.registry import HOOKS, METRICS, MODELS
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from switokd_mm.models import BaseDistiller, MultiNetworkBase
+from switokd_mm.models import MultiNetworkModel
 
 ROOT = Path(__file__).parents[1] / 'configs'
 CONFIGS = sorted(p for p in ROOT.rglob('*.py') if '_base_' not in p.parts)
@@ -51,10 +51,8 @@ def test_config_builds(path):
     model_cfg = cfg.model
     model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     model = MODELS.build(model_cfg)
-    if isinstance(model, MultiNetworkBase):
+    if isinstance(model, MultiNetworkModel):
         networks = model.nets
-    elif isinstance(model, BaseDistiller):
-        networks = {'student': model.student, 'teacher': model.teacher}
     else:
         networks = {'model': model}
     for name, network in networks.items():
@@ -64,7 +62,7 @@ def test_config_builds(path):
                 PAPER_PARAMS[path.name, name], rel=0.03), name
 
     optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
-    if isinstance(model, (BaseDistiller, MultiNetworkBase)):
+    if isinstance(model, MultiNetworkModel):
         assert isinstance(optim, SwitchableOptimWrapperDict)
         assert set(optim.keys()) <= set(networks)
     else:

@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 from typing import Dict, List, Union
 
+from switokd_mm.models.log_keys import stat_key
+
 
 def _json_records(files: List[Path]) -> List[dict]:
     return [
@@ -85,10 +87,9 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
         ``expert_iterations``, ``expert_fraction``, ``switches``,
         ``gap_mean`` and ``delta_mean``.
     """
-    per_iter = {r['step']: r for r in records if 'switokd/iter_expert' in r}
-    sequence = [
-        per_iter[step]['switokd/iter_expert'] for step in sorted(per_iter)
-    ]
+    expert = stat_key('iter_expert')
+    per_iter = {r['step']: r for r in records if expert in r}
+    sequence = [per_iter[step][expert] for step in sorted(per_iter)]
     summary = {}
     accuracies = [
         r for r in records if any(k.endswith('accuracy/top1') for k in r)
@@ -104,10 +105,8 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
         sum(sequence) / len(sequence) if sequence else float('nan'))
     summary['switches'] = sum(a != b for a, b in zip(sequence, sequence[1:]))
     for key in ('gap', 'delta'):
-        values = [
-            r[f'switokd/iter_{key}'] for r in per_iter.values()
-            if f'switokd/iter_{key}' in r
-        ]
+        name = stat_key(f'iter_{key}')
+        values = [r[name] for r in per_iter.values() if name in r]
         summary[f'{key}_mean'] = (
             sum(values) / len(values) if values else float('nan'))
     return summary

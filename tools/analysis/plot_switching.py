@@ -10,7 +10,6 @@ the mode: cyan learning, magenta expert; one bar per teacher-student pair),
 scalars or TensorBoard events.
 """
 import argparse
-import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -27,11 +26,9 @@ import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from switokd_mm.models.log_keys import ITER_SCALAR  # noqa: E402
 from switokd_mm.utils import load_records  # noqa: E402
 
-#: per-iteration keys written by ModeSwitchHook; a multi-network run puts
-#: the pair between ``switokd/`` and ``iter_``.
-ITER_KEY = re.compile(r'^switokd/(?:(?P<pair>.+)/)?iter_(?P<stat>\w+)$')
 STAT_LABELS = {
     'gap': 'G (distillation gap)',
     'delta': 'δ (threshold)',
@@ -51,9 +48,9 @@ def iteration_series(records: List[dict]) -> Series:
                            float]]] = defaultdict(lambda: defaultdict(dict))
     for record in records:
         for key, value in record.items():
-            match = ITER_KEY.match(key)
+            match = ITER_SCALAR.match(key)
             if match:
-                values[match['pair'] or ''][match['stat']][record['step']] = \
+                values[match['owner'] or ''][match['stat']][record['step']] = \
                     value
     return {
         pair: {

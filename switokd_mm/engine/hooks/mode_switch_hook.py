@@ -1,5 +1,4 @@
 """Logs what the switching did: per iteration and per epoch."""
-import re
 from typing import Dict, Optional
 
 import torch
@@ -7,10 +6,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-#: Per-iteration values taken from the model's log variables:
-#: ``switokd/<stat>`` (two networks) or ``switokd/<pair or teacher>/<stat>``.
-ITER_KEY = re.compile(r'^switokd/(?P<owner>.+/)?'
-                      r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
+from switokd_mm.models.log_keys import LOG_VAR, stat_key
+
 #: Counters the model keeps as buffers (and thus in checkpoints).
 COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')
 #: the checkpoint entry holding the counters at the start of the epoch
@@ -67,10 +64,10 @@ class ModeSwitchHook(Hook):
             return
         scalars = {}
         for key, value in outputs.items():
-            match = ITER_KEY.match(key)
+            match = LOG_VAR.match(key)
             if match:
-                owner = match['owner'] or ''
-                scalars[f"switokd/{owner}iter_{match['stat']}"] = float(value)
+                scalars[stat_key(f"iter_{match['stat']}",
+                                 match['owner'])] = float(value)
         if scalars:
             runner.visualizer.add_scalars(scalars, step=runner.iter + 1)
 
@@ -82,29 +79,22 @@ class ModeSwitchHook(Hook):
             return
         expert = (end['num_expert_iters'] - start['num_expert_iters']).view(-1)
         switches = (end['num_switches'] - start['num_switches']).view(-1)
-        owners = _pair_prefixes(runner, len(expert))
+        owners = _model(runner).pair_names
         summary = {}
         for owner, n_expert, n_switches in zip(owners, expert, switches):
-            summary[f'switokd/{owner}expert_fraction'] = int(n_expert) / iters
-            summary[f'switokd/{owner}num_switches'] = int(n_switches)
+            summary[stat_key('expert_fraction', owner)] = int(n_expert) / iters
+            summary[stat_key('num_switches', owner)] = int(n_switches)
         # Written to the visualizer directly with the epoch as step, like
         # mmengine's validation metrics; a MessageHub scalar would be re-logged
         # with every later iteration log.
         runner.visualizer.add_scalars(summary, step=runner.epoch + 1)
         for owner, n_expert, n_switches in zip(owners, expert, switches):
-            label = f' {owner[:-1]}' if owner else ''
+            label = f' {owner}' if owner else ''
             runner.logger.info(
                 f'SwitOKD epoch {runner.epoch + 1}{label}: expert mode in '
                 f'{int(n_expert)}/{iters} iterations '
                 f'({100 * int(n_expert) / iters:.1f}%), {int(n_switches)} '
                 f'switches')
-
-
-def _pair_prefixes(runner, count: int):
-    """'' for a two-network model, '<pair>/' per pair otherwise."""
-    model = _model(runner)
-    names = getattr(model, 'pair_names', None)
-    return [f'{name}/' for name in names] if names else [''] * count
 
 
 def _model(runner):
@@ -114,7 +104,9 @@ def _model(runner):
 
 def _counters(runner) -> Dict[str, torch.Tensor]:
     model = _model(runner)
-    missing = [name for name in COUNTERS if not hasattr(model, name)]
+    missing = [
+        name for name in (*COUNTERS, 'pair_names') if not hasattr(model, name)
+    ]
     if missing:
         raise TypeError(f'ModeSwitchHook needs a SwitOKD-style model with '
                         f'{COUNTERS} buffers; {type(model).__name__} lacks '

@@ -1,38 +1,43 @@
-"""SwitOKD with any set of teachers and students (paper Sec. 2.7)."""
+"""SwitOKD (Qian et al., ECCV 2022) for any set of teachers and students:
+the one implementation of the method; :class:`SwitOKD` is its one-pair
+form."""
 from itertools import product
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
+import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
+from ..log_keys import switching_log
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
-from .base_distiller import (average_over_ranks, check_finite,
-                             check_hyper_parameters, raise_non_finite)
-from .multi_network_base import MultiNetworkBase
+from ..utils import (average_over_ranks, check_finite, check_hyper_parameters,
+                     load_norm_buffers, norm_buffers, raise_non_finite)
+from .multi_network_model import MultiNetworkModel
+
+TEACHER_LOSSES = ('reciprocal', 'ce')
+Pair = Tuple[str, str]
 
 
 @MODELS.register_module()
-class MultiSwitOKD(MultiNetworkBase):
-    """SwitOKD for k teachers and m students.
+class MultiSwitOKD(MultiNetworkModel):
+    """SwitOKD for k teachers and m students (paper Sec. 2.7).
 
     Every (teacher, student) pair has its own gap statistics, threshold and
-    gate. Per iteration:
+    gate; the pair *triggers* (expert mode) when G > delta (and, by default,
+    dt < ds). Per iteration:
 
-    - a student learns from the labels, from every teacher (alpha) and from
-      every other student (peer distillation), in both modes;
-    - a teacher learns from the labels, from each student whose pair did
-      not trigger (beta) and from every other teacher; when all its pairs
-      trigger it is suspended: no backward, no optimizer step, its weights
-      and optimizer state bit-identical.
+    - a student learns from the labels, from every teacher (``alpha``) and
+      from every other student (``peer_weight``), in both modes;
+    - a teacher learns from the labels, from each student whose pair did not
+      trigger (``beta``; none with ``teacher_loss='ce'``) and from every
+      other teacher; when all its pairs trigger it is *paused*: no backward,
+      no optimizer step, its weights and optimizer state bit-identical.
 
-    With teachers T1, T2 and one student this is the paper's 2T1S (each
-    teacher pauses on its own pair); with one teacher and students S1, S2 it
-    is 1T2S (the teacher drops the term of each triggered student and is
-    suspended only when both trigger). One teacher and one student give
-    exactly :class:`SwitOKD`.
+    One teacher and one student is the paper's SwitOKD (:class:`SwitOKD`);
+    two teachers and a student its 2T1S, one teacher and two students 1T2S.
 
     Args:
         networks: name -> ``dict(role='teacher'|'student', model=<mmpretrain
@@ -41,18 +46,26 @@ class MultiSwitOKD(MultiNetworkBase):
         beta: weight of a teacher's term from each untriggered student.
         peer_weight: weight of distillation between networks of one role.
         tau: distillation temperature.
-        gap_tau: temperature of the gap statistics.
-        threshold: switching threshold config (as for :class:`SwitOKD`).
-        require_teacher_ahead: also require dt < ds to trigger a pair.
-        eval_networks: networks whose predictions validation reports (the
-            first student's are the samples' own, the others ride along in
-            fields named after them, for :class:`PerNetworkMetric`).
-            Default: all.
+        gap_tau: temperature at which G, ds and dt are measured.
+        threshold: config of the switching threshold (registered in
+            mmpretrain's MODELS): ``AdaptiveThreshold`` (Eq. 13, default),
+            ``FixedThreshold`` or ``NeverSwitch``.
+        require_teacher_ahead: trigger a pair only if the teacher also fits
+            the labels better (``dt < ds``), as the authors' released code
+            does. False follows the paper's formula alone.
+        teacher_loss: ``'reciprocal'`` (CE + KL from the students, Eq. 6) or
+            ``'ce'`` (labels only, Eq. 5, ablation C).
+        freeze_teacher_bn_in_expert: also keep a paused teacher's BatchNorm
+            running statistics unchanged (by default they update, as in the
+            released code, since the teacher runs forward in train mode).
+        eval_networks: networks validation reports, a student first
+            (default: all).
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
     """
     reserved_names = ('alpha', 'beta', 'peer_weight', 'tau', 'gap_tau',
-                      'threshold', 'require_teacher_ahead', 'pairs')
+                      'threshold', 'require_teacher_ahead', 'teacher_loss',
+                      'freeze_teacher_bn_in_expert', 'pairs')
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -63,118 +76,173 @@ class MultiSwitOKD(MultiNetworkBase):
                  gap_tau: float = 1.0,
                  threshold: dict = dict(type='AdaptiveThreshold'),
                  require_teacher_ahead: bool = True,
+                 teacher_loss: str = 'reciprocal',
+                 freeze_teacher_bn_in_expert: bool = False,
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        owner = type(self).__name__
         check_hyper_parameters(
-            'MultiSwitOKD',
+            owner,
             alpha=alpha,
             beta=beta,
             peer_weight=peer_weight,
             tau=tau,
             gap_tau=gap_tau)
+        if teacher_loss not in TEACHER_LOSSES:
+            raise ValueError(f'{owner}: teacher_loss must be one of '
+                             f'{TEACHER_LOSSES}, got {teacher_loss!r}')
         super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
         self.threshold = MODELS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
-        self.pairs: List[Tuple[str, str]] = list(
-            product(self.teachers, self.students))
+        self.teacher_loss = teacher_loss
+        self.freeze_teacher_bn_in_expert = freeze_teacher_bn_in_expert
+        self.pairs: List[Pair] = list(product(self.teachers, self.students))
+        # Switching state per pair, saved in checkpoints with the weights so
+        # that a resumed run counts modes and switches like an unbroken one.
         pairs = len(self.pairs)
-        # switching state, per pair, saved in checkpoints
         self.register_buffer('num_iters', torch.zeros((), dtype=torch.long))
         self.register_buffer('num_expert_iters',
                              torch.zeros(pairs, dtype=torch.long))
         self.register_buffer('num_switches',
                              torch.zeros(pairs, dtype=torch.long))
+        # -1 before the first iteration, then 0 (learning) or 1 (expert)
         self.register_buffer('last_mode',
                              torch.full((pairs, ), -1, dtype=torch.long))
 
     @property
-    def pair_names(self) -> List[str]:
-        """``'<teacher>-<student>'`` for each pair, in buffer order."""
+    def pair_names(self) -> List[Optional[str]]:
+        """Each pair's name in log keys, in buffer order:
+        ``'<teacher>-<student>'``, or None for the only pair (whose keys
+        are ``switokd/<stat>``)."""
+        if len(self.pairs) == 1:
+            return [None]
         return [f'{t}-{s}' for t, s in self.pairs]
 
     def train_step(
             self, data: Union[dict, tuple, list],
             optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
-        """Forward all networks, gate every pair, update who learns."""
-        logits, targets = self._forward_all(data, optim_wrapper)
-        stats = torch.stack([
-            torch.stack(
-                gap_statistics(logits[s].detach(), logits[t].detach(), targets,
-                               self.gap_tau)) for t, s in self.pairs
-        ])  # (pairs, 3): G, ds, dt
-        stats = average_over_ranks(stats, targets.size(0))
-        check_finite({'pair statistics': stats},
-                     'MultiSwitOKD: the switching statistics')
-        triggered = {}
-        log_vars = {}
-        for (t, s), name, (gap, ds, dt) in zip(self.pairs, self.pair_names,
-                                               stats):
-            delta = self.threshold(ds, dt)
-            if torch.isnan(delta):
-                raise_non_finite(f'MultiSwitOKD: delta of pair {name}')
-            triggered[t, s] = expert_gate(gap, delta, ds, dt,
-                                          self.require_teacher_ahead)
-            log_vars.update({
-                f'switokd/{name}/gap': gap.item(),
-                f'switokd/{name}/delta': delta.item(),
-                f'switokd/{name}/ds': ds.item(),
-                f'switokd/{name}/dt': dt.item(),
-                f'switokd/{name}/expert': float(triggered[t, s]),
-            })
+        """One iteration of the paper's Algorithm 1 for every pair.
 
-        paused = {
-            t: all(triggered[t, s] for s in self.students)
-            for t in self.teachers
-        }
-        for t in self.teachers:
-            log_vars[f'switokd/{t}/paused'] = float(paused[t])
-            if paused[t]:
-                # nothing backpropagates through a suspended teacher: free
-                # its graph before the backward passes
-                logits[t] = logits[t].detach()
-        losses = {}
-        for name in self.nets:
-            terms = self._loss_terms(name, logits, targets, triggered)
-            loss = sum(terms.values())
-            for key, value in terms.items():
-                log_vars[f'{name}/{key}'] = value.detach()
-            log_vars[f'{name}/loss'] = loss.detach()
-            if not paused.get(name, False):
-                losses[name] = loss
-        check_finite(losses, 'MultiSwitOKD: the loss')
-        optim_wrapper.update_params(losses)
-        self._record_modes([triggered[pair] for pair in self.pairs])
-        log_vars['loss'] = sum(log_vars[f'{s}/loss'] for s in self.students)
+        Args:
+            data: a batch from the dataloader.
+            optim_wrapper: one optimizer wrapper per network, by name
+                (built by ``SwitOKDOptimWrapperConstructor``).
+
+        Returns:
+            dict: log variables: per network ``<name>/loss_ce``,
+            ``<name>/loss_kd`` (``loss_kd_<source>`` for a network with
+            several sources) and ``<name>/loss``; ``loss``, the students'
+            total; the decisions (see :mod:`switokd_mm.models.log_keys`).
+        """
+        saved_norms = self._saved_teacher_norms()
+        logits, targets = self._forward_all(data, optim_wrapper)
+        stats = self._pair_statistics(logits, targets)
+        deltas, triggered = self._decide(stats)
+        paused = self._pause(triggered, logits, saved_norms)
+        losses, log_vars = self._losses(logits, targets, triggered)
+        optim_wrapper.update_params(
+            {name: loss
+             for name, loss in losses.items() if name not in paused})
+        self._record_modes(triggered)
+        log_vars.update(
+            switching_log(self.pair_names, stats, deltas, triggered, {
+                t: t in paused
+                for t in self.teachers
+            } if len(self.pairs) > 1 else None))
         return log_vars
 
-    def _loss_terms(self, name: str, logits: Dict[str,
-                                                  Tensor], targets: Tensor,
-                    triggered: Dict[tuple, bool]) -> Dict[str, Tensor]:
-        """CE plus the distillation terms network ``name`` learns from."""
-        z = logits[name]
-        terms = {'loss_ce': torch.nn.functional.cross_entropy(z, targets)}
+    def _saved_teacher_norms(self) -> Dict[str, dict]:
+        """The teachers' BN statistics before their forward (option)."""
+        if not self.freeze_teacher_bn_in_expert:
+            return {}
+        return {t: norm_buffers(self.nets[t]) for t in self.teachers}
+
+    def _pair_statistics(self, logits: Dict[str, Tensor],
+                         targets: Tensor) -> Tensor:
+        """(pairs, 3) float32 G, ds, dt, averaged over ranks."""
+        stats = torch.stack([
+            torch.stack(
+                gap_statistics(logits[s].detach(), logits[t].detach(),
+                               targets, self.gap_tau)) for t, s in self.pairs
+        ])
+        stats = average_over_ranks(stats, targets.size(0))
+        check_finite({'G, ds, dt': stats},
+                     f'{type(self).__name__}: the switching statistics')
+        return stats
+
+    def _decide(self, stats: Tensor) -> Tuple[Tensor, List[bool]]:
+        """Each pair's threshold and whether it triggers (expert mode)."""
+        deltas = torch.stack([self.threshold(ds, dt) for _, ds, dt in stats])
+        if torch.isnan(deltas).any():
+            raise_non_finite(f'{type(self).__name__}: the switching '
+                             f'threshold delta')
+        triggered = [
+            expert_gate(gap, delta, ds, dt, self.require_teacher_ahead)
+            for (gap, ds, dt), delta in zip(stats, deltas)
+        ]
+        return deltas, triggered
+
+    def _pause(self, triggered: List[bool], logits: Dict[str, Tensor],
+               saved_norms: Dict[str, dict]) -> List[str]:
+        """The teachers all of whose pairs triggered: nothing will
+        backpropagate through them, so their graphs are freed now (before
+        the students' backward passes); their BN statistics are restored if
+        asked."""
+        by_pair = dict(zip(self.pairs, triggered))
+        paused = [
+            t for t in self.teachers
+            if all(by_pair[t, s] for s in self.students)
+        ]
+        for t in paused:
+            logits[t] = logits[t].detach()
+            if t in saved_norms:
+                load_norm_buffers(self.nets[t], saved_norms[t])
+        return paused
+
+    def _losses(self, logits: Dict[str, Tensor], targets: Tensor,
+                triggered: List[bool]) -> Tuple[Dict[str, Tensor], dict]:
+        """Each network's loss, and its terms as log variables."""
+        by_pair = dict(zip(self.pairs, triggered))
+        losses, log_vars = {}, {}
+        for name, z in logits.items():
+            terms = {'loss_ce': F.cross_entropy(z, targets)}
+            sources = self._sources(name)
+            for source, weight in sources.items():
+                pair = (name, source) if name in self.teachers else None
+                if pair in by_pair and by_pair[pair]:
+                    continue  # a teacher drops a triggered student's term
+                key = 'loss_kd' if len(sources) == 1 else f'loss_kd_{source}'
+                terms[key] = weight * distillation_kl(z, logits[source],
+                                                      self.tau)
+            losses[name] = sum(terms.values())
+            log_vars.update({f'{name}/{k}': v.detach()
+                             for k, v in terms.items()})
+            log_vars[f'{name}/loss'] = losses[name].detach()
+        check_finite(losses, f'{type(self).__name__}: the loss')
+        log_vars['loss'] = sum(log_vars[f'{s}/loss'] for s in self.students)
+        return losses, log_vars
+
+    def _sources(self, name: str) -> Dict[str, float]:
+        """The networks ``name`` may learn from, with their weights."""
         role = self.roles[name]
+        sources = {}
         for other, other_role in self.roles.items():
             if other == name:
                 continue
             if other_role == role:
-                weight = self.peer_weight
+                sources[other] = self.peer_weight
             elif role == 'student':
-                weight = self.alpha
-            elif triggered[name, other]:
-                continue  # the triggered student's term is dropped
-            else:
-                weight = self.beta
-            terms[f'loss_kd_{other}'] = weight * distillation_kl(
-                z, logits[other], self.tau)
-        return terms
+                sources[other] = self.alpha
+            elif self.teacher_loss == 'reciprocal':
+                sources[other] = self.beta
+        return sources
 
-    def _record_modes(self, modes: List[bool]) -> None:
+    def _record_modes(self, triggered: List[bool]) -> None:
         current = torch.tensor(
-            modes, dtype=torch.long, device=self.last_mode.device)
+            triggered, dtype=torch.long, device=self.last_mode.device)
         self.num_switches += ((self.last_mode >= 0) &
                               (self.last_mode != current)).long()
         self.last_mode.copy_(current)

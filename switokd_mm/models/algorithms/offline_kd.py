@@ -2,18 +2,17 @@
 pre-trained teacher; the baseline the paper's Table 5 compares with."""
 from typing import Dict, Optional, Union
 
-import torch
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation
-from .base_distiller import (BaseDistiller, check_finite,
-                             check_hyper_parameters, check_optim_wrapper)
+from ..utils import check_finite, check_hyper_parameters
+from .multi_network_model import MultiNetworkModel, teacher_and_student
 
 
 @MODELS.register_module()
-class OfflineKD(BaseDistiller):
+class OfflineKD(MultiNetworkModel):
     """Student loss ``alpha * CE(y, z_s) + (1 - alpha) * tau^2 *
     KL(p_t^tau || p_s^tau)`` (the paper's Table 1, row KD) with a frozen
     teacher: no gradient, eval mode (BatchNorm statistics fixed) and no
@@ -33,11 +32,12 @@ class OfflineKD(BaseDistiller):
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
     """
+    frozen = ('teacher', )
 
     def __init__(self,
                  student: dict,
-                 teacher: Optional[dict] = None,
-                 teacher_ckpt: Optional[str] = None,
+                 teacher: dict,
+                 teacher_ckpt: str,
                  alpha: float = 0.5,
                  tau: float = 3.0,
                  eval_teacher: bool = False,
@@ -46,16 +46,17 @@ class OfflineKD(BaseDistiller):
         if not teacher_ckpt:
             raise ValueError('OfflineKD needs `teacher_ckpt`, the trained '
                              "teacher's checkpoint")
-        if teacher is not None:
-            teacher = dict(
-                teacher,
-                init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
-        super().__init__(student, teacher, eval_teacher, data_preprocessor,
-                         init_cfg)
         check_hyper_parameters('OfflineKD', alpha=alpha, tau=tau)
         if alpha > 1:
             raise ValueError(f'OfflineKD: alpha must lie in [0, 1], got '
                              f'{alpha}')
+        if isinstance(teacher, dict):
+            teacher = dict(
+                teacher,
+                init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
+        networks, eval_networks = teacher_and_student(student, teacher,
+                                                      eval_teacher)
+        super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
         self.alpha, self.tau = alpha, tau
         self.teacher.requires_grad_(False)
 
@@ -69,17 +70,10 @@ class OfflineKD(BaseDistiller):
             self, data: Union[dict, tuple, list],
             optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
         """One step of the student towards labels and the frozen teacher."""
-        check_optim_wrapper(optim_wrapper, ('student', ), 'OfflineKD')
-        data = self.data_preprocessor(data, True)
-        inputs, data_samples = data['inputs'], data['data_samples']
-        targets = self._targets(data_samples)
-        with torch.no_grad():
-            teacher_logits = self.teacher(inputs, mode='tensor').float()
-        with optim_wrapper['student'].optim_context(self.student):
-            student_logits = self.student(inputs, mode='tensor').float()
+        logits, targets = self._forward_all(data, optim_wrapper)
         losses = ce_with_distillation(
-            student_logits,
-            teacher_logits,
+            logits['student'],
+            logits['teacher'],
             targets,
             1 - self.alpha,
             self.tau,

@@ -1,5 +1,5 @@
 """Cross-entropy plus a distillation term: the loss of every method here."""
-from typing import Dict, Optional
+from typing import Dict
 
 import torch.nn.functional as F
 from torch import Tensor
@@ -10,7 +10,7 @@ from .kl_divergence import distillation_kl
 def ce_with_distillation(learner_logits: Tensor,
                          peer_logits: Tensor,
                          targets: Tensor,
-                         kd_weight: Optional[float],
+                         kd_weight: float,
                          tau: float = 1.0,
                          ce_weight: float = 1.0) -> Dict[str, Tensor]:
     """``ce_weight * CE(y, z) + kd_weight * tau^2 * KL(p_peer || p)``.
@@ -19,7 +19,7 @@ def ce_with_distillation(learner_logits: Tensor,
         learner_logits: logits of the network being trained, (B, K).
         peer_logits: logits it learns from (detached inside), (B, K).
         targets: target probabilities (one-hot or soft), (B, K).
-        kd_weight: weight of the distillation term; None leaves it out.
+        kd_weight: weight of the distillation term.
         tau: distillation temperature.
         ce_weight: weight of the cross-entropy term.
 
@@ -27,9 +27,10 @@ def ce_with_distillation(learner_logits: Tensor,
         dict: ``loss_ce`` and ``loss_kd`` (each weighted) and their sum
         ``loss``.
     """
-    losses = {'loss_ce': ce_weight * F.cross_entropy(learner_logits, targets)}
-    if kd_weight is not None:
-        losses['loss_kd'] = kd_weight * distillation_kl(
-            learner_logits, peer_logits, tau)
+    losses = {
+        'loss_ce': ce_weight * F.cross_entropy(learner_logits, targets),
+        'loss_kd': kd_weight * distillation_kl(learner_logits, peer_logits,
+                                               tau)
+    }
     losses['loss'] = sum(losses.values())
     return losses

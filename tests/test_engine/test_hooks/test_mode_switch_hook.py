@@ -31,6 +31,7 @@ def counters(iters, expert, switches):
     for name, value in (('num_iters', iters), ('num_expert_iters', expert),
                         ('num_switches', switches)):
         model.register_buffer(name, torch.tensor(value))
+    model.pair_names = [None]  # the only pair: unprefixed keys
     return model
 
 

@@ -3,8 +3,11 @@ import copy
 
 import pytest
 import torch
+import torch.nn.functional as F
 from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
+from switokd_mm.models.losses import distillation_kl
+from switokd_mm.models.switching import gap_statistics
 from tests.conftest import linear_classifier, make_batch, set_linear
 from tests.fixtures.linear_pair import (CONFIDENT_RIGHT, CONFIDENT_WRONG,
                                         INPUTS, LABELS, K, assert_same,
@@ -98,42 +101,52 @@ def test_2t1s_teachers_pause_independently():
     assert model.num_expert_iters.tolist() == [1, 0]
 
 
-def test_one_teacher_one_student_equals_switokd():
+def reference_step(student, teacher, optimizers, inputs, labels):
+    """Two-network SwitOKD written out from DESIGN.md §1 in plain PyTorch
+    (independent orchestration; the pure math functions are tested on
+    their own): returns whether the teacher was paused."""
+    x = inputs.view(len(labels), -1, 1, 1)
+    y = F.one_hot(torch.tensor(labels), K).float()
+    z_s, z_t = student(x, mode='tensor'), teacher(x, mode='tensor')
+    gap, ds, dt = gap_statistics(z_s.detach(), z_t.detach(), y)
+    delta = ds - torch.exp(-dt / (ds + dt)) * dt
+    expert = bool(gap > delta) and bool(dt < ds)
+    losses = [(F.cross_entropy(z_s, y) + distillation_kl(z_s, z_t), 0)]
+    if not expert:
+        losses.append((F.cross_entropy(z_t, y) + distillation_kl(z_t, z_s), 1))
+    for loss, index in losses:
+        loss.backward()
+        optimizers[index].step()
+        optimizers[index].zero_grad()
+    return expert
+
+
+def test_one_pair_over_both_modes_equals_plain_pytorch_switokd():
     torch.manual_seed(0)
-    w_s, w_t = torch.randn(K, K), CONFIDENT_RIGHT
-    multi, multi_optim = build(
-        dict(teacher=('teacher', w_t), student=('student', w_s)))
-    two = MODELS.build(
-        dict(
-            type='SwitOKD',
-            student=linear_classifier(K),
-            teacher=linear_classifier(K)))
-    two.load_state_dict(multi.state_dict(), strict=False)
-    two_optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(
-            type='SwitOKDOptimWrapperConstructor',
-            optim_wrapper_cfg=dict(
-                student=dict(
-                    optimizer=dict(
-                        type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)),
-                teacher=dict(
-                    optimizer=dict(
-                        type='SGD', lr=0.1, momentum=0.9,
-                        weight_decay=5e-4)))))(
-                            two)
+    w_s = torch.randn(K, K)
+    model, optim = build(
+        dict(student=('student', w_s), teacher=('teacher', CONFIDENT_RIGHT)))
+    reference = copy.deepcopy(model)
+    optimizers = [
+        torch.optim.SGD(
+            net.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
+        for net in (reference.student, reference.teacher)
+    ]
     modes = []
     for student_w in (None, CONFIDENT_WRONG, None, CONFIDENT_WRONG, None):
         if student_w is not None:  # force expert mode now and then
-            set_linear(multi.student, student_w)
-            set_linear(two.student, student_w)
-        a, b = step(multi, multi_optim), step(two, two_optim)
-        assert a['switokd/teacher-student/expert'] == b['switokd/expert']
-        assert a['switokd/teacher-student/gap'] == b['switokd/gap']
-        modes.append(b['switokd/expert'])
-        for key, value in two.state_dict().items():
-            if key.startswith(('student.', 'teacher.')):
-                assert torch.equal(multi.state_dict()[key], value), key
-    assert 0.0 in modes and 1.0 in modes
+            set_linear(model.student, student_w)
+            set_linear(reference.student, student_w)
+        log_vars = step(model, optim)
+        expert = reference_step(reference.student, reference.teacher,
+                                optimizers, INPUTS, LABELS)
+        assert log_vars['switokd/expert'] == float(expert)
+        modes.append(expert)
+        for name in ('student', 'teacher'):
+            ours = getattr(model, name).state_dict()
+            for key, value in getattr(reference, name).state_dict().items():
+                assert torch.equal(ours[key], value), (name, key)
+    assert True in modes and False in modes
 
 
 @pytest.mark.parametrize('networks, match', [

@@ -1,20 +1,21 @@
-"""What every model of named teachers and students shares."""
+"""What every model here shares: mmpretrain classifiers by name, each a
+teacher or a student, run on one batch."""
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
+import torch.nn as nn
 from mmengine.model import BaseModel
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from .base_distiller import (check_optim_wrapper, classifier_preprocessor,
-                             soft_targets)
+from ..utils import check_optim_wrapper, soft_targets
 
 ROLES = ('teacher', 'student')
 
 
-class MultiNetworkBase(BaseModel):
+class MultiNetworkModel(BaseModel):
     """Networks declared by name, each an mmpretrain classifier with a role.
 
     Each network is a submodule of its own name (checkpoint keys
@@ -25,24 +26,28 @@ class MultiNetworkBase(BaseModel):
 
     Args:
         networks: name -> ``dict(role='teacher'|'student', model=<mmpretrain
-            classifier config>)``.
+            classifier config>)``, in the order they are built and run.
         eval_networks: networks validation reports, a student first.
             Default: all, students first.
-        data_preprocessor: config of the data preprocessor.
+        data_preprocessor: config of the data preprocessor, by default
+            mmpretrain's ``ClsDataPreprocessor``.
         init_cfg: mmengine initialisation config.
     """
     #: attribute names a subclass sets after the networks are added; no
     #: network may take them
     reserved_names: Tuple[str, ...] = ()
+    #: networks that never learn (no optimizer; forward without autograd)
+    frozen: Tuple[str, ...] = ()
 
     def __init__(self,
                  networks: Dict[str, dict],
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
+        data_preprocessor = dict(data_preprocessor or {})
+        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
         super().__init__(
-            data_preprocessor=classifier_preprocessor(data_preprocessor),
-            init_cfg=init_cfg)
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         owner = type(self).__name__
         self.roles = _check_roles(networks, owner)
         for name, spec in networks.items():
@@ -50,14 +55,7 @@ class MultiNetworkBase(BaseModel):
                 raise ValueError(f'{owner}: network name {name!r} is taken '
                                  f'by the model itself')
             self.add_module(name, MODELS.build(spec['model']))
-        classes = {
-            name: getattr(getattr(net, 'head', None), 'num_classes', None)
-            for name, net in self.nets.items()
-        }
-        if len(set(classes.values())) != 1 or None in classes.values():
-            raise ValueError(f'{owner}: all networks must be classifiers of '
-                             f'the same classes; got {classes}')
-        self.num_classes = next(iter(classes.values()))
+        self.num_classes = _common_num_classes(self.nets, owner)
         self.teachers = [n for n, r in self.roles.items() if r == 'teacher']
         self.students = [n for n, r in self.roles.items() if r == 'student']
         self.eval_networks = list(eval_networks
@@ -68,7 +66,7 @@ class MultiNetworkBase(BaseModel):
                              f'student first; got {self.eval_networks}')
 
     @property
-    def nets(self) -> Dict[str, torch.nn.Module]:
+    def nets(self) -> Dict[str, nn.Module]:
         """The networks by name, in declaration order."""
         return {name: getattr(self, name) for name in self.roles}
 
@@ -76,15 +74,18 @@ class MultiNetworkBase(BaseModel):
         self, data: Union[dict, tuple,
                           list], optim_wrapper: SwitchableOptimWrapperDict
     ) -> Tuple[Dict[str, Tensor], Tensor]:
-        """float32 logits of every network (each in its own optimizer
-        context) and the target probabilities."""
-        check_optim_wrapper(optim_wrapper, list(self.nets),
-                            type(self).__name__)
+        """float32 logits of every network (each learning network in its own
+        optimizer context: autocast, no_sync) and the target probabilities.
+        """
+        learning = [name for name in self.nets if name not in self.frozen]
+        check_optim_wrapper(optim_wrapper, learning, type(self).__name__)
         data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
         logits = {}
         for name, net in self.nets.items():
-            with optim_wrapper[name].optim_context(net):
+            context = torch.no_grad() if name in self.frozen else \
+                optim_wrapper[name].optim_context(net)
+            with context:
                 logits[name] = net(inputs, mode='tensor').float()
         return logits, soft_targets(data_samples, self.num_classes)
 
@@ -92,27 +93,52 @@ class MultiNetworkBase(BaseModel):
                 inputs: Tensor,
                 data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):
-        """First evaluated student's logits or everyone's predictions."""
+        """First evaluated student's logits (``mode='tensor'``) or the
+        evaluated networks' predictions (``'predict'``). Training goes
+        through ``train_step`` only: the per-network updates cannot be
+        expressed as one loss dict."""
         first = self.nets[self.eval_networks[0]]
         if mode == 'tensor':
             return first(inputs, mode='tensor')
         if mode == 'predict':
-            # through forward: a network may be a DDP wrapper (no .predict)
+            # Through forward, not .predict: under distributed training a
+            # network is a DDP wrapper, whose forward also syncs buffers.
             predictions = first(inputs, data_samples, mode='predict')
             for name in self.eval_networks[1:]:
-                for sample, other in zip(
-                        predictions, self.nets[name](inputs, mode='predict')):
+                others = self.nets[name](inputs, mode='predict')
+                for sample, other in zip(predictions, others):
                     sample.set_field(other, name)
             return predictions
         raise RuntimeError(f'{type(self).__name__}.forward: invalid mode '
-                           f'{mode!r}')
+                           f"{mode!r}; use 'tensor' or 'predict' (training "
+                           f'runs through train_step).')
+
+
+def teacher_and_student(student: dict, teacher: dict,
+                        eval_teacher: bool) -> Tuple[dict, List[str]]:
+    """``networks`` and ``eval_networks`` of a two-network model.
+
+    Args:
+        student: config of the student classifier.
+        teacher: config of the teacher classifier.
+        eval_teacher: also predict with the teacher in validation and test
+            (its predictions ride along in each sample's ``teacher`` field).
+
+    Returns:
+        tuple: the networks (student built and run first) and the networks
+        to evaluate.
+    """
+    networks = dict(
+        student=dict(role='student', model=student),
+        teacher=dict(role='teacher', model=teacher))
+    return networks, ['student', 'teacher'] if eval_teacher else ['student']
 
 
 def _check_roles(networks: Dict[str, dict], owner: str) -> Dict[str, str]:
     roles = {}
     for name, spec in networks.items():
         if not isinstance(spec, dict) or spec.get('role') not in ROLES \
-                or 'model' not in spec:
+                or not isinstance(spec.get('model'), dict):
             raise ValueError(f"{owner}: network {name!r} needs "
                              f"dict(role='teacher'|'student', model=...); "
                              f'got {spec!r}')
@@ -124,3 +150,18 @@ def _check_roles(networks: Dict[str, dict], owner: str) -> Dict[str, str]:
         raise ValueError(f'{owner}: needs at least one teacher and one '
                          f'student')
     return roles
+
+
+def _common_num_classes(nets: Dict[str, nn.Module], owner: str) -> int:
+    classes = {
+        name: getattr(getattr(net, 'head', None), 'num_classes', None)
+        for name, net in nets.items()
+    }
+    if None in classes.values():
+        raise ValueError(f'{owner}: every network must be a classifier with '
+                         f'a classification head (head.num_classes); got '
+                         f'{classes}')
+    if len(set(classes.values())) != 1:
+        raise ValueError(f'{owner}: all networks must predict the same '
+                         f'classes; got {classes}')
+    return next(iter(classes.values()))

@@ -1,0 +1,57 @@
+"""The names under which SwitOKD's decisions are logged, defined once.
+
+A model's log variables hold, per (teacher, student) pair, ``switokd/<stat>``
+for the only pair of a two-network model, or ``switokd/<pair>/<stat>`` with
+several pairs (and ``switokd/<teacher>/paused``), for the stats ``gap``,
+``delta``, ``ds``, ``dt`` and ``expert``. ``ModeSwitchHook`` writes the exact
+per-iteration values as ``.../iter_<stat>`` scalars and per-epoch summaries
+as ``.../expert_fraction`` and ``.../num_switches``.
+"""
+import re
+from typing import Dict, List, Optional
+
+from torch import Tensor
+
+PREFIX = 'switokd'
+#: a pair's per-iteration statistics, in log order
+PAIR_STATS = ('gap', 'delta', 'ds', 'dt', 'expert')
+#: a model log variable of the switching: owner (pair or teacher) and stat
+LOG_VAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?'
+                     r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
+#: a per-iteration scalar written by ModeSwitchHook
+ITER_SCALAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?iter_(?P<stat>\w+)$')
+
+
+def stat_key(stat: str, owner: Optional[str] = None) -> str:
+    """``switokd/<stat>``, or ``switokd/<owner>/<stat>`` for a pair or a
+    teacher of a multi-network model."""
+    return f'{PREFIX}/{stat}' if owner is None else \
+        f'{PREFIX}/{owner}/{stat}'
+
+
+def switching_log(pair_names: List[Optional[str]], stats: Tensor,
+                  deltas: Tensor, triggered: List[bool],
+                  paused: Optional[Dict[str, bool]]) -> Dict[str, float]:
+    """The log variables of one iteration's decisions.
+
+    Args:
+        pair_names: each pair's owner name in keys (None: the only pair).
+        stats: (pairs, 3) G, ds, dt.
+        deltas: (pairs, ) thresholds.
+        triggered: whether each pair is in expert mode.
+        paused: whether each teacher is paused, logged when given.
+
+    Returns:
+        dict: key -> float.
+    """
+    log_vars = {}
+    for pair, (gap, ds, dt), delta, expert in zip(pair_names, stats, deltas,
+                                                  triggered):
+        values = (gap, delta, ds, dt, float(expert))
+        log_vars.update({
+            stat_key(stat, pair): float(value)
+            for stat, value in zip(PAIR_STATS, values)
+        })
+    for teacher, is_paused in (paused or {}).items():
+        log_vars[stat_key('paused', teacher)] = float(is_paused)
+    return log_vars
