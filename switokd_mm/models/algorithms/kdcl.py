@@ -8,7 +8,7 @@ from torch import Tensor
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation, min_logit_ensemble
 from ..utils import check_finite, check_hyper_parameters
-from .multi_network_model import MultiNetworkModel, teacher_and_student
+from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
 
 @MODELS.register_module()
@@ -73,28 +73,12 @@ class MultiKDCL(MultiNetworkModel):
 
 
 @MODELS.register_module()
-class KDCL(MultiKDCL):
+class KDCL(TeacherStudentForm, MultiKDCL):
     """:class:`MultiKDCL` of a ``student`` and a ``teacher``.
 
     Args:
         student: config of the student classifier.
         teacher: config of the teacher classifier.
-        tau: distillation temperature.
-        kd_weight: weight of the distillation term.
         eval_teacher: also evaluate the teacher.
-        data_preprocessor: config of the data preprocessor.
-        init_cfg: mmengine initialisation config.
+        **kwargs: the other arguments of :class:`MultiKDCL`.
     """
-
-    def __init__(self,
-                 student: dict,
-                 teacher: dict,
-                 tau: float = 2.0,
-                 kd_weight: float = 1.0,
-                 eval_teacher: bool = False,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
-        networks, eval_networks = teacher_and_student(student, teacher,
-                                                      eval_teacher)
-        super().__init__(networks, tau, kd_weight, eval_networks,
-                         data_preprocessor, init_cfg)

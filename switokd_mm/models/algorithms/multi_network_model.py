@@ -114,24 +114,31 @@ class MultiNetworkModel(BaseModel):
                            f'runs through train_step).')
 
 
-def teacher_and_student(student: dict, teacher: dict,
-                        eval_teacher: bool) -> Tuple[dict, List[str]]:
-    """``networks`` and ``eval_networks`` of a two-network model.
+class TeacherStudentForm:
+    """Mixin giving a :class:`MultiNetworkModel` the two-network form:
+    ``student`` and ``teacher`` configs instead of ``networks`` (student
+    built and run first), ``eval_teacher`` instead of ``eval_networks``.
 
     Args:
         student: config of the student classifier.
-        teacher: config of the teacher classifier.
-        eval_teacher: also predict with the teacher in validation and test
-            (its predictions ride along in each sample's ``teacher`` field).
-
-    Returns:
-        tuple: the networks (student built and run first) and the networks
-        to evaluate.
+        teacher: config of the teacher classifier (same classes).
+        eval_teacher: also predict with the teacher in validation and test;
+            its predictions ride along in each sample's ``teacher`` field
+            for :class:`PerNetworkMetric`.
+        **kwargs: the other arguments of the multi-network model.
     """
-    networks = dict(
-        student=dict(role='student', model=student),
-        teacher=dict(role='teacher', model=teacher))
-    return networks, ['student', 'teacher'] if eval_teacher else ['student']
+
+    def __init__(self,
+                 student: dict,
+                 teacher: dict,
+                 eval_teacher: bool = False,
+                 **kwargs) -> None:
+        networks = dict(
+            student=dict(role='student', model=student),
+            teacher=dict(role='teacher', model=teacher))
+        eval_networks = ['student', 'teacher'] if eval_teacher \
+            else ['student']
+        super().__init__(networks, eval_networks=eval_networks, **kwargs)
 
 
 def _check_roles(networks: Dict[str, dict], owner: str) -> Dict[str, str]:

@@ -8,11 +8,11 @@ from torch import Tensor
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation
 from ..utils import check_finite, check_hyper_parameters
-from .multi_network_model import MultiNetworkModel, teacher_and_student
+from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
 
 @MODELS.register_module()
-class OfflineKD(MultiNetworkModel):
+class OfflineKD(TeacherStudentForm, MultiNetworkModel):
     """Student loss ``alpha * CE(y, z_s) + (1 - alpha) * tau^2 *
     KL(p_t^tau || p_s^tau)`` (the paper's Table 1, row KD) with a frozen
     teacher: no gradient, eval mode (BatchNorm statistics fixed) and no
@@ -54,9 +54,12 @@ class OfflineKD(MultiNetworkModel):
             teacher = dict(
                 teacher,
                 init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
-        networks, eval_networks = teacher_and_student(student, teacher,
-                                                      eval_teacher)
-        super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
+        super().__init__(
+            student,
+            teacher,
+            eval_teacher,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         self.alpha, self.tau = alpha, tau
         self.teacher.requires_grad_(False)
 
