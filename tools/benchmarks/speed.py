@@ -107,7 +107,7 @@ def describe(args: argparse.Namespace) -> str:
         device = torch.cuda.get_device_name(args.device)
     else:
         device = (f'{platform.processor() or platform.machine()} CPU, '
-                  f'{torch.get_num_threads()} threads')
+                  f'intra-op threads: {torch.get_num_threads()}')
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
                             capture_output=True,
                             text=True,
@@ -154,7 +154,9 @@ def main(argv=None) -> dict:
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     cuda = args.device.startswith('cuda')
-    if not cuda:
+    if cuda:  # memory statistics and events refer to the current device
+        torch.cuda.set_device(torch.device(args.device).index or 0)
+    else:
         torch.set_num_threads(args.threads)
     memory = {}
     if not cuda and args.memory_iters > 0:
