@@ -46,6 +46,44 @@ def test_round_robin_interleaves_and_discards_warmup():
     assert rotated(['a', 'b', 'c'], 4) == ['b', 'c', 'a']
 
 
+def test_round_robin_on_cuda_reads_events_after_each_round(monkeypatch):
+    """The CUDA bookkeeping with a fake torch.cuda (no GPU here): event
+    times are read only after the round's synchronize, peak memory is
+    taken above each iteration's start."""
+    log, allocated = [], {'now': 100, 'peak': 100}
+
+    class FakeEvent:
+
+        def __init__(self, enable_timing):
+            self.at = None
+
+        def record(self):
+            self.at = len(log)
+            log.append('record')
+
+        def elapsed_time(self, end):
+            assert log[-1] == 'synchronize'
+            return float(end.at - self.at)
+
+    def step():
+        allocated['peak'] = allocated['now'] + 2**20 * 5
+
+    cuda = torch.cuda
+    monkeypatch.setattr(cuda, 'Event', FakeEvent)
+    monkeypatch.setattr(cuda, 'synchronize', lambda: log.append('synchronize'))
+    monkeypatch.setattr(cuda, 'reset_peak_memory_stats', lambda: None)
+    monkeypatch.setattr(cuda, 'memory_allocated', lambda: allocated['now'])
+    monkeypatch.setattr(cuda, 'max_memory_allocated',
+                        lambda: allocated['peak'])
+    samples = round_robin({'a': step, 'b': step}, 2, 0, 'cuda')
+    assert log.count('synchronize') == 2
+    assert samples['a'] == {
+        'wall_ms': [1.0, 1.0],
+        'cpu_ms': samples['a']['cpu_ms'],
+        'peak_mib': [5.0, 5.0]
+    }
+
+
 def test_cpu_peak_memory_of_one_variant():
     # in this process (the tool runs it in a fresh one per variant)
     assert cpu_peak_memory(DEMO, 'switokd_expert', 2, 28, iters=1) >= 0
