@@ -1,18 +1,13 @@
 """Shared fixtures: tiny classifiers whose logits the tests control."""
-import warnings
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
+from mmpretrain.structures import DataSample
+from mmpretrain.utils import register_all_modules
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-from mmpretrain.structures import DataSample  # noqa: E402
-from mmpretrain.utils import register_all_modules  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401
+import switokd_mm  # noqa: F401
 
 register_all_modules(init_default_scope=True)
 

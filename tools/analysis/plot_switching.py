@@ -11,15 +11,11 @@ scalars or TensorBoard events.
 """
 import argparse
 import re
-import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402

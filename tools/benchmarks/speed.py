@@ -33,25 +33,21 @@ import platform
 import statistics
 import threading
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Dict, List
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+import mmengine
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
 
-import mmengine  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.optim import build_optim_wrapper  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
-from mmpretrain.structures import DataSample  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401
-from switokd_mm.models.losses import distillation_kl  # noqa: E402
+import switokd_mm  # noqa: F401
+from switokd_mm.models.losses import distillation_kl
 
 DEMO = 'configs/switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py'
 #: model overrides of the per-iteration variants

@@ -12,15 +12,11 @@ IoU of their top-20% regions) and, with --surface, ``<image>_surface.png``
 (the maps as 3D surfaces, as in the paper's Fig. 6).
 """
 import argparse
-import warnings
 from pathlib import Path
 from typing import Dict, List, Optional
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-import cv2  # noqa: E402
-import matplotlib  # noqa: E402
+import cv2
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402

@@ -4,9 +4,12 @@ import torch
 from mmpretrain.registry import MODELS
 
 from tests.conftest import linear_classifier, make_batch, set_linear
-from tests.test_models.test_algorithms.test_switokd import (
-    CONFIDENT_RIGHT, CONFIDENT_WRONG, INPUTS, LABELS, K, expected_losses,
-    make_optim, snapshot)
+from tests.test_models.test_algorithms.test_switokd import (CONFIDENT_RIGHT,
+                                                            CONFIDENT_WRONG,
+                                                            INPUTS, LABELS, K,
+                                                            expected_losses,
+                                                            make_optim,
+                                                            snapshot)
 
 
 def test_dml_never_pauses_and_is_symmetric():

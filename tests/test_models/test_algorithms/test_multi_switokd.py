@@ -6,9 +6,13 @@ import torch
 from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
 from tests.conftest import linear_classifier, make_batch, set_linear
-from tests.test_models.test_algorithms.test_switokd import (
-    CONFIDENT_RIGHT, CONFIDENT_WRONG, INPUTS, LABELS, K, assert_same,
-    expected_losses, optimizer_state, snapshot)
+from tests.test_models.test_algorithms.test_switokd import (CONFIDENT_RIGHT,
+                                                            CONFIDENT_WRONG,
+                                                            INPUTS, LABELS, K,
+                                                            assert_same,
+                                                            expected_losses,
+                                                            optimizer_state,
+                                                            snapshot)
 
 UNIFORM = torch.zeros(K, K)
 
