@@ -25,6 +25,8 @@ THIRD_PARTY_WARNINGS = (
     (DeprecationWarning, 'Deprecated call to `pkg_resources'),
     # mmpretrain's MNIST/FashionMNIST reader wraps read-only buffers
     (UserWarning, 'The given NumPy array is not writable'),
+    # mmpretrain's tools/train.py pins memory by default, also on a CPU
+    (UserWarning, "'pin_memory' argument is set as true but no accelerator"),
 )
 
 #: starts of the deprecation notices mmengine logs (not ``warnings``)
