@@ -8,6 +8,7 @@ from mmpretrain.structures import DataSample
 from mmpretrain.utils import register_all_modules
 
 import switokd_mm  # noqa: F401
+from switokd_mm.utils import filter_third_party_warnings
 
 register_all_modules(init_default_scope=True)
 
@@ -15,6 +16,13 @@ import tests.fixtures.modules  # noqa: E402,F401  (FlattenBackbone, ...)
 
 REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
+
+
+@pytest.fixture(autouse=True)
+def quiet_third_party():
+    """pytest resets the warning filters for every test: apply the
+    package's filter of third-party notices again."""
+    filter_third_party_warnings()
 
 
 def linear_classifier(num_classes: int,
