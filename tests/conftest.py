@@ -18,10 +18,11 @@ REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
 
 
-@pytest.fixture(autouse=True)
-def quiet_third_party():
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
     """pytest resets the warning filters for every test: apply the
-    package's filter of third-party notices again."""
+    package's filter of third-party notices again, before any fixture (a
+    session fixture's run included) is set up."""
     filter_third_party_warnings()
 
 
