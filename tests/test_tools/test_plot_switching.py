@@ -96,20 +96,22 @@ def test_one_mode_bar_per_pair():
     assert line.get_label() == 'wrn-mbv2: G (distillation gap)'
 
 
-def test_epoch_ticks_are_whole_and_no_switching_is_said():
+@pytest.mark.parametrize('epochs', [1, 3])
+def test_epoch_ticks_are_whole_and_no_switching_is_said(epochs):
     """A run without expert iterations: a readable axis and a note, not an
-    empty chart with a +-0.04 % axis; epochs are ticked 1, 2, 3."""
+    empty chart with a +-0.04 % axis; epochs are ticked 1, 2, ..."""
     records = [{
         'step': epoch,
         'switokd/expert_fraction': 0.0,
         'student/accuracy/top1': 50.0 + epoch
-    } for epoch in (1, 2, 3)]
+    } for epoch in range(1, epochs + 1)]
     figures = make_figures(records)
     ax = figures['expert_fraction'].axes[0]
     assert ax.get_ylim() == (0, 10)
     assert 'never paused' in ax.texts[0].get_text()
     for fig in figures.values():
         fig.canvas.draw()
-        ticks = fig.axes[0].get_xticks()
-        assert np.array_equal(ticks, np.round(ticks))
+        low, high = fig.axes[0].get_xlim()
+        ticks = [t for t in fig.axes[0].get_xticks() if low <= t <= high]
+        assert ticks == list(range(1, epochs + 1))
     assert not figures['accuracy'].axes[0].texts

@@ -149,7 +149,7 @@ def bar_figure(series: Dict[str, tuple],
             transform=ax.transAxes,
             ha='center',
             va='center')
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.set_xlabel('epoch')
     ax.set_ylabel(ylabel)
     ax.set_title(title)
