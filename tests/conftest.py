@@ -1,18 +1,14 @@
 """Shared fixtures: tiny classifiers whose logits the tests control."""
-import warnings
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn as nn
+from mmpretrain.structures import DataSample
+from mmpretrain.utils import register_all_modules
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-from mmpretrain.structures import DataSample  # noqa: E402
-from mmpretrain.utils import register_all_modules  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401
+import switokd_mm  # noqa: F401
+from switokd_mm.utils import filter_third_party_warnings
 
 register_all_modules(init_default_scope=True)
 
@@ -20,6 +16,14 @@ import tests.fixtures.modules  # noqa: E402,F401  (FlattenBackbone, ...)
 
 REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """pytest resets the warning filters for every test: apply the
+    package's filter of third-party notices again, before any fixture (a
+    session fixture's run included) is set up."""
+    filter_third_party_warnings()
 
 
 def linear_classifier(num_classes: int,

@@ -7,15 +7,11 @@ parameter count, top-1).
 """
 import argparse
 import json
-import warnings
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+from mmengine.dist import is_main_process
 
-from mmengine.dist import is_main_process  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import check_data_roots, cli  # noqa: E402
+import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.utils import check_data_roots, cli
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -5,21 +5,16 @@ Same arguments as mmpretrain's tools/train.py, e.g.::
     python tools/train.py configs/switokd_r18_r34_in1k.py --work-dir DIR
     python tools/train.py CONFIG --resume            # latest checkpoint
     python tools/train.py CONFIG --resume PATH.pth   # a given checkpoint
+    python tools/train.py CONFIG --tensorboard       # + TensorBoard events
 """
 import argparse
-import warnings
 
-# mmcv-lite has no compiled ops; mmpretrain warns about one it never uses
-# for classification. Silence that line only.
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+import torch
+from mmengine.config import Config
+from mmengine.hooks import Hook
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import (check_data_roots, cli,  # noqa: E402
-                              find_resume_checkpoint)
+import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.utils import check_data_roots, cli, find_resume_checkpoint
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,7 +40,25 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--auto-scale-lr',
         action='store_true',
         help='scale the LR by actual / base batch size')
+    parser.add_argument(
+        '--tensorboard',
+        action='store_true',
+        help='also write TensorBoard event files (in the run\'s '
+        'vis_data folder; view with: tensorboard --logdir WORK_DIR)')
     return parser.parse_args(argv)
+
+
+class FinishedRunNotice(Hook):
+    """Say so when a resumed run has nothing left to train (mmengine's
+    loop would return without a word)."""
+
+    def before_train(self, runner) -> None:
+        if runner.iter >= runner.max_iters:
+            runner.logger.warning(
+                f'Nothing to train: the resumed checkpoint is at iteration '
+                f'{runner.iter} (epoch {runner.epoch}), the end of train_cfg;'
+                f' raise it (e.g. --cfg-options train_cfg.max_epochs=N) to '
+                f'train longer')
 
 
 def enable_amp(cfg: Config) -> None:
@@ -83,6 +96,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    if args.tensorboard:
+        cli.enable_tensorboard(cfg)
     return cfg
 
 
@@ -91,6 +106,8 @@ def main(argv=None) -> None:
     cfg = merge_args(cli.load_config(args), args)
     check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
     runner = cli.build_runner(cfg)
+    if cfg.get('resume'):
+        runner.register_hook(FinishedRunNotice())
     runner.train()
 
 

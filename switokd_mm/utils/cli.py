@@ -3,11 +3,13 @@ import argparse
 import os
 import os.path as osp
 
+import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from .dist_env import init_cpu_process_group
+from .quiet import quiet_logger
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +46,30 @@ def load_config(args: argparse.Namespace) -> Config:
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    dist_cfg = cfg.get('env_cfg', {}).get('dist_cfg', {})
+    if not torch.cuda.is_available() and dist_cfg.get('backend') == 'nccl':
+        dist_cfg['backend'] = 'gloo'
     return cfg
 
 
+def enable_tensorboard(cfg: Config) -> None:
+    """Add mmengine's ``TensorboardVisBackend`` to the visualizer: event
+    files under ``<work_dir>/<timestamp>/vis_data``, next to the local
+    ``scalars.json``."""
+    visualizer = cfg.setdefault('visualizer', dict(type='Visualizer'))
+    backends = visualizer.setdefault('vis_backends', [])
+    if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+
+
 def build_runner(cfg: Config) -> Runner:
-    """mmengine's default Runner, or the one named by ``runner_type``."""
-    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+    """mmengine's default Runner, or the one named by ``runner_type``; its
+    logger drops the third-party notices of :mod:`.quiet`."""
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
+    quiet_logger(runner.logger)
+    if not torch.cuda.is_available():
+        runner.logger.info(
+            f'No CUDA: {runner.world_size} CPU process(es) '
+            f'("GPU number" above counts processes)')
+    return runner

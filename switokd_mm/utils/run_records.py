@@ -59,7 +59,9 @@ def load_records(path: Union[str, Path]) -> List[dict]:
     """
     path = Path(path)
     if path.is_file():
-        return _latest_per_step(_json_records([path]))
+        read = _tensorboard_records if path.name.startswith(
+            'events.out.tfevents') else _json_records
+        return _latest_per_step(read([path]))
     scalars = sorted(path.glob('*/vis_data/scalars.json'))
     if scalars:
         return _latest_per_step(_json_records(scalars))

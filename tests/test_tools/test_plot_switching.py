@@ -69,6 +69,9 @@ def test_tensorboard_events_are_read(tmp_path):
     assert logged(records, 'switokd/iter_gap') == pytest.approx([0.1, 0.5])
     series = make_figures(records)['switching'].axes[1].images[0].get_array()
     np.testing.assert_array_equal(series[0], [0.0, 1.0])
+    # the event file itself, as well as its folder
+    (event_file, ) = (tmp_path / 'tb').glob('events.out.tfevents.*')
+    assert load_records(event_file) == records
 
 
 def test_nothing_to_plot(tmp_path):
@@ -91,3 +94,24 @@ def test_one_mode_bar_per_pair():
                                   [1.0, 0.0, 1.0])
     (line, ) = fig.axes[0].lines
     assert line.get_label() == 'wrn-mbv2: G (distillation gap)'
+
+
+@pytest.mark.parametrize('epochs', [1, 3])
+def test_epoch_ticks_are_whole_and_no_switching_is_said(epochs):
+    """A run without expert iterations: a readable axis and a note, not an
+    empty chart with a +-0.04 % axis; epochs are ticked 1, 2, ..."""
+    records = [{
+        'step': epoch,
+        'switokd/expert_fraction': 0.0,
+        'student/accuracy/top1': 50.0 + epoch
+    } for epoch in range(1, epochs + 1)]
+    figures = make_figures(records)
+    ax = figures['expert_fraction'].axes[0]
+    assert ax.get_ylim() == (0, 10)
+    assert 'never paused' in ax.texts[0].get_text()
+    for fig in figures.values():
+        fig.canvas.draw()
+        low, high = fig.axes[0].get_xlim()
+        ticks = [t for t in fig.axes[0].get_xticks() if low <= t <= high]
+        assert ticks == list(range(1, epochs + 1))
+    assert not figures['accuracy'].axes[0].texts

@@ -34,6 +34,9 @@ def test_maps_for_both_networks_at_image_size(straight_run, images, tmp_path):
         stem = out / path.rsplit('/', 1)[1].removesuffix('.png')
         assert (stem.parent / f'{stem.name}_cam.png').stat().st_size > 1000
         assert (stem.parent / f'{stem.name}_surface.png').exists()
+        assert result['files'] == [
+            f'{stem}_cam.png', f'{stem}_surface.png'
+        ]
     # the two networks really are explained separately
     square = results[images[0]]
     assert not np.allclose(square['teacher'], square['student'])

@@ -3,16 +3,12 @@
     python tools/analysis/config_params.py configs/cifar100/*.py
 """
 import argparse
-import warnings
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
 
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401  (registers the plugin)
+import switokd_mm  # noqa: F401  (registers the plugin)
 
 
 def network_params(config: str) -> dict:

@@ -10,21 +10,18 @@ the mode: cyan learning, magenta expert; one bar per teacher-student pair),
 scalars or TensorBoard events.
 """
 import argparse
-import warnings
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from switokd_mm.models.log_keys import ITER_SCALAR  # noqa: E402
 from switokd_mm.utils import load_records  # noqa: E402
@@ -116,8 +113,21 @@ def switching_figure(series: Series) -> Figure:
     return fig
 
 
-def bar_figure(series: Dict[str, tuple], title: str, ylabel: str) -> Figure:
-    """Grouped bars per epoch, one group member per key."""
+def bar_figure(series: Dict[str, tuple],
+               title: str,
+               ylabel: str,
+               ymin_top: float = 0,
+               empty_note: Optional[str] = None) -> Figure:
+    """Grouped bars per epoch, one group member per key.
+
+    Args:
+        series: key -> (epochs, values).
+        title: the figure's title.
+        ylabel: the y axis' label.
+        ymin_top: the y axis reaches at least this value (so that all-zero
+            bars do not get a meaningless tiny axis).
+        empty_note: written across the chart when every value is 0.
+    """
     fig, ax = plt.subplots(figsize=(8, 4))
     width = 0.8 / max(len(series), 1)
     for index, (key, (epochs, values)) in enumerate(sorted(series.items())):
@@ -126,6 +136,17 @@ def bar_figure(series: Dict[str, tuple], title: str, ylabel: str) -> Figure:
             values,
             width,
             label=key)
+    top = max(float(np.max(v)) for _, v in series.values())
+    ax.set_ylim(0, max(1.1 * top, ymin_top) or None)
+    if empty_note and top == 0:
+        ax.text(
+            0.5,
+            0.5,
+            empty_note,
+            transform=ax.transAxes,
+            ha='center',
+            va='center')
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.set_xlabel('epoch')
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -147,7 +168,12 @@ def make_figures(records: List[dict]) -> Dict[str, Figure]:
             {
                 k: (e, 100 * v)
                 for k, (e, v) in fractions.items()
-            }, 'Iterations in expert mode per epoch', 'expert mode (%)')
+            },
+            'Iterations in expert mode per epoch',
+            'expert mode (%)',
+            ymin_top=10,
+            empty_note='no iteration in expert mode: the teacher was never '
+            'paused')
     accuracies = epoch_series(records, 'accuracy/top1')
     if accuracies:
         figures['accuracy'] = bar_figure(accuracies, 'Validation accuracy',

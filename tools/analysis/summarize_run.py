@@ -7,13 +7,9 @@ Reads the run's scalars with :func:`switokd_mm.utils.load_records`
 is read whole, or TensorBoard events).
 """
 import argparse
-import warnings
 from typing import Dict
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-from switokd_mm.utils import load_records, summarize_records  # noqa: E402
+from switokd_mm.utils import load_records, summarize_records
 
 
 def format_summary(work_dir: str, summary: Dict[str, float]) -> str:

@@ -23,16 +23,12 @@ import statistics
 import subprocess
 import sys
 import time
-import warnings
 from typing import Dict, List, Optional
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+import torch
+from mmengine.config import Config, DictAction
 
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-
-from switokd_mm.utils import load_records, summarize_records  # noqa: E402
+from switokd_mm.utils import load_records, summarize_records
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(ROOT, 'configs', 'fashion_mnist')

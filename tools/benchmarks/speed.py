@@ -36,14 +36,10 @@ import platform
 import subprocess
 import sys
 import time
-import warnings
 
 if __package__ in (None, ''):  # run as a script: make `tools` importable
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
 import mmengine  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402

@@ -17,18 +17,14 @@ import argparse
 import copy
 import os
 import os.path as osp
-import warnings
 from typing import Any, Dict, Iterator, Optional
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+import torch
+from mmengine.config import Config
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmpretrain.registry import METRICS, MODELS
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-from mmengine.runner.checkpoint import _load_checkpoint  # noqa: E402
-from mmpretrain.registry import METRICS, MODELS  # noqa: E402
-
-import switokd_mm  # noqa: E402,F401  (registers the plugin, safe loading)
+import switokd_mm  # noqa: F401  (registers the plugin, safe loading)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -9,18 +9,15 @@ prediction unless --target-class is given), with the maintained ``grad-cam``
 package as mmpretrain's own CAM tool uses. Writes ``<image>_cam.png``
 (image, teacher overlay, student overlay, and the overlap of the two maps:
 IoU of their top-20% regions) and, with --surface, ``<image>_surface.png``
-(the maps as 3D surfaces, as in the paper's Fig. 6).
+(the maps as 3D surfaces, as in the paper's Fig. 6), under --out-dir
+(default ``work_dirs/cam``), and prints the files' paths.
 """
 import argparse
-import warnings
 from pathlib import Path
 from typing import Dict, List, Optional
 
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-
-import cv2  # noqa: E402
-import matplotlib  # noqa: E402
+import cv2
+import matplotlib
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -113,7 +110,8 @@ def cam_images(config: str,
 
     Returns:
         dict: per image, ``teacher`` and ``student`` heat maps (H x W in
-        [0, 1], the image's size), ``overlap`` (top-20% IoU), ``class``.
+        [0, 1], the image's size), ``overlap`` (top-20% IoU), ``class``
+        and ``files`` (the figures written).
     """
     cfg, model, classes = load_model(config, checkpoint)
     channels = len(model.data_preprocessor.mean.flatten())
@@ -145,10 +143,13 @@ def cam_images(config: str,
         results[image_path] = dict(maps, overlap=overlap, **{'class': label})
         stem = out / Path(image_path).stem
         name = f'{classes[label]} ({label})' if classes else str(label)
+        files = [f'{stem}_cam.png']
         _overlay_figure(original, maps, name, overlap).savefig(
-            f'{stem}_cam.png', dpi=120)
+            files[0], dpi=120)
         if surface:
-            _surface_figure(maps).savefig(f'{stem}_surface.png', dpi=120)
+            files.append(f'{stem}_surface.png')
+            _surface_figure(maps).savefig(files[1], dpi=120)
+        results[image_path]['files'] = files
         plt.close('all')
     return results
 
@@ -197,10 +198,21 @@ def parse_target_layers(pairs: Optional[List[str]]) -> Dict[str, str]:
 
 def main(argv=None) -> Dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('config')
-    parser.add_argument('checkpoint')
-    parser.add_argument('images', nargs='+')
-    parser.add_argument('--out-dir', default='work_dirs/cam')
+    parser.add_argument(
+        'config', help='training config of the run (SwitOKD model)')
+    parser.add_argument(
+        'checkpoint', help='training checkpoint with teacher.* and '
+        'student.* weights, e.g. work_dirs/demo/epoch_3.pth')
+    parser.add_argument(
+        'images',
+        nargs='+',
+        help='image files (any size, colour or grey; e.g. one written by '
+        'tools/misc/dataset_image.py)')
+    parser.add_argument(
+        '--out-dir',
+        default='work_dirs/cam',
+        help='folder for <image>_cam.png (and <image>_surface.png); '
+        'default: work_dirs/cam')
     parser.add_argument(
         '--target-layers',
         nargs='+',
@@ -221,7 +233,8 @@ def main(argv=None) -> Dict[str, dict]:
                          args.target_class, args.surface)
     for image, result in results.items():
         print(f"{image}: class {result['class']}, teacher/student overlap "
-              f"(top-20% IoU) {result['overlap']:.2f}")
+              f"(top-20% IoU) {result['overlap']:.2f}; wrote "
+              f"{', '.join(result['files'])}")
     return results
 
 

@@ -3,7 +3,10 @@
 # version under data/cifar10.
 _base_ = ['mmpretrain::_base_/datasets/cifar10_bs16.py']
 
-train_dataloader = dict(batch_size=128)
+# no persistent workers, also under mmpretrain's tools/train.py (which
+# turns them on by default): exact --resume needs the workers' generators
+# re-seeded every epoch
+train_dataloader = dict(batch_size=128, persistent_workers=False)
 val_dataloader = dict(batch_size=128)
 test_dataloader = val_dataloader
 val_evaluator = dict(

@@ -16,11 +16,21 @@ train_pipeline = [
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackInputs'),
 ]
-test_pipeline = [dict(type='PackInputs')]
+# The networks take one grey channel. Test images from the dataset are grey
+# already (unchanged here); a colour image file, as mmpretrain's
+# ImageClassificationInferencer reads it (BGR), becomes grey with weights
+# (1, 2, 1)/4, which keep a grey PNG's values exactly (prob=1: always).
+test_pipeline = [
+    dict(type='RandomGrayscale', prob=1.0, channel_weights=(1, 2, 1)),
+    dict(type='PackInputs'),
+]
 
 train_dataloader = dict(
     batch_size=128,
     num_workers=0,
+    # mmpretrain's tools/train.py turns persistent workers on unless a
+    # config says otherwise, which torch refuses without worker processes
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
@@ -34,6 +44,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

@@ -15,6 +15,10 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=224),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# no persistent workers, also under mmpretrain's tools/train.py (which
+# turns them on by default): exact --resume needs the workers' generators
+# re-seeded every epoch
+train_dataloader = dict(
+    persistent_workers=False, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -23,6 +23,9 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=128,
     num_workers=4,
+    # also under mmpretrain's tools/train.py: exact --resume needs the
+    # workers' generators re-seeded every epoch
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

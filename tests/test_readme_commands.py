@@ -1,0 +1,246 @@
+"""Every command in the README's ``bash`` blocks works as written.
+
+Each command is checked as far as it can be on a CPU in seconds:
+- ``python tools/...`` with placeholders (CONFIG, ...) or data that is not
+  here: its arguments parse (the tool is run up to its ``parse_args``);
+- the newcomer's path on the demo (commands naming ``work_dirs/demo``,
+  ``IMG.png`` or ``exported/``, and the ``python -c`` classification): run
+  for real, in README order, after a one-epoch demo run on 64 images;
+- shell scripts: they exist and parse (``bash -n``); run_tests.sh's
+  marker handling is run with pip, lint and pytest stubbed;
+- mmpretrain's own tools/train.py: its arguments parse here, and it trains
+  the demo config for real in a slow test.
+A command no rule covers fails the test: add a rule when the README grows.
+"""
+import argparse
+import glob
+import os
+import re
+import runpy
+import shlex
+import shutil
+import subprocess
+import sys
+from typing import List
+
+import pytest
+
+from tests.conftest import REPO
+
+DEMO = 'configs/switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py'
+#: a one-epoch demo run on 64 images (one iteration)
+DEMO_TRAIN = [
+    'tools/train.py', DEMO, '--work-dir', 'work_dirs/demo', '--cfg-options',
+    'train_cfg.max_epochs=1', 'train_dataloader.dataset.indices=64',
+    'val_dataloader.dataset.indices=64'
+]
+#: arguments naming the demo run's products: run for real
+DEMO_PRODUCTS = ('work_dirs/demo', 'IMG.png', 'exported/')
+
+
+def readme_commands() -> List[str]:
+    """The commands of the README's ``bash`` blocks, comments removed."""
+    blocks = re.findall(r'```bash\n(.*?)```', (REPO / 'README.md').read_text(),
+                        re.S)
+    lines = (
+        re.sub(r'\s+#\s.*$', '', line).strip()
+        for line in '\n'.join(blocks).splitlines())
+    return [line for line in lines if line and not line.startswith('#')]
+
+
+def kind(command: str) -> str:
+    """How the test checks a README command."""
+    if command.startswith('python $('):
+        return 'mmpretrain'
+    words = shlex.split(command)
+    while re.match(r'^[A-Z_]+=', words[0]):  # NNODES=2 ... script
+        words = words[1:]
+    if words[0] == 'bash' or words[0].startswith('tools/'):
+        return 'script'
+    if words[0] == 'tensorboard':
+        return 'installed'
+    if words[:2] == ['python', '-c']:
+        return 'demo'
+    if words[0] == 'python' and words[1].startswith('tools/'):
+        return 'demo' if any(p in command for p in DEMO_PRODUCTS) else 'parse'
+    raise AssertionError(f'no rule checks the README command {command!r}')
+
+
+def mmpretrain_tool(command: str) -> List[str]:
+    """``python $(...)/.mim/tools/X.py ARGS`` as [path, ARGS...]."""
+    import mmpretrain
+    script, args = re.match(r'^python \$\(.*\)(/\.mim/\S+)(.*)$',
+                            command).groups()
+    return [os.path.dirname(mmpretrain.__file__) + script, *shlex.split(args)]
+
+
+class Parsed(Exception):
+    """Raised in place of running a tool once its arguments parsed."""
+
+
+def run_tool(argv: List[str], monkeypatch, parse_only: bool = False):
+    """``python argv...`` in this process (the script as ``__main__``)."""
+    if parse_only:
+        parse = argparse.ArgumentParser.parse_args
+
+        def parse_and_stop(self, args=None, namespace=None):
+            raise Parsed(parse(self, args, namespace))
+
+        monkeypatch.setattr(argparse.ArgumentParser, 'parse_args',
+                            parse_and_stop)
+    expanded = [
+        match for arg in argv[1:]
+        for match in (sorted(glob.glob(arg)) if '*' in arg else [arg])
+    ]
+    monkeypatch.setattr(sys, 'argv', [argv[0], *expanded])
+    try:
+        runpy.run_path(argv[0], run_name='__main__')
+    except Parsed:
+        pass
+    else:
+        assert not parse_only, f'{argv[0]} did not parse its arguments'
+    finally:
+        monkeypatch.undo()
+
+
+def test_every_command_has_a_check():
+    kinds = [kind(command) for command in readme_commands()]
+    assert {'script', 'parse', 'demo', 'mmpretrain'} <= set(kinds)
+
+
+@pytest.mark.parametrize(
+    'command',
+    [c for c in readme_commands() if kind(c) in ('parse', 'mmpretrain')])
+def test_arguments_parse(command, monkeypatch):
+    monkeypatch.chdir(REPO)
+    argv = mmpretrain_tool(command) if kind(command) == 'mmpretrain' \
+        else shlex.split(command)[1:]
+    run_tool(argv, monkeypatch, parse_only=True)
+
+
+@pytest.mark.parametrize('command',
+                         [c for c in readme_commands() if kind(c) == 'script'])
+def test_scripts_exist_and_parse(command):
+    words = [w for w in shlex.split(command) if not re.match(r'^[A-Z_]+=', w)]
+    script = REPO / (words[1] if words[0] == 'bash' else words[0])
+    assert os.access(script, os.X_OK) or words[0] == 'bash', script
+    subprocess.run(['bash', '-n', str(script)], check=True)
+
+
+def test_tensorboard_is_installed():
+    assert shutil.which('tensorboard') or shutil.which(
+        'tensorboard', path=os.path.dirname(sys.executable))
+
+
+def test_run_tests_sh_selects_by_marker(tmp_path):
+    """``-m slow`` replaces the default ``-m "not slow"``; lint runs."""
+    (tmp_path / 'tools').mkdir()
+    shutil.copy(REPO / 'tools' / 'run_tests.sh', tmp_path / 'tools')
+    (tmp_path / 'tools' / 'install.sh').write_text('true\n')
+    python = tmp_path / 'python'
+    python.write_text('#!/bin/sh\necho "$@"\n')
+    python.chmod(0o755)
+
+    def run(*args):
+        return subprocess.run(['bash', 'tools/run_tests.sh', *args],
+                              cwd=tmp_path,
+                              env=dict(os.environ, PYTHON=str(python)),
+                              capture_output=True,
+                              text=True,
+                              check=True).stdout.splitlines()
+
+    default = run()
+    assert default[1].startswith('-m flake8 switokd_mm tools tests')
+    assert default[2].startswith('-m isort --check-only')
+    assert default[-1] == '-m pytest -m not slow'
+    assert run('-m', 'slow')[-1] == '-m pytest -m slow'
+    assert run('tests/x.py', '-x')[-1] == \
+        '-m pytest -m not slow tests/x.py -x'
+
+
+@pytest.fixture
+def demo_folder(tmp_path, fashion_mnist_root, monkeypatch):
+    """A folder where the README's relative paths work: tools/, configs/,
+    data/fashion_mnist, and a one-epoch demo run in work_dirs/demo (its
+    checkpoint also as epoch_3.pth, the name the README uses)."""
+    for name in ('tools', 'configs'):
+        (tmp_path / name).symlink_to(REPO / name)
+    (tmp_path / 'data').mkdir()
+    (tmp_path / 'data' / 'fashion_mnist').symlink_to(fashion_mnist_root)
+    monkeypatch.chdir(tmp_path)
+    run_tool([*DEMO_TRAIN, '--tensorboard'], monkeypatch)
+    demo = tmp_path / 'work_dirs' / 'demo'
+    shutil.copy(demo / 'epoch_1.pth', demo / 'epoch_3.pth')
+    assert list(demo.glob('*/vis_data/events.out.tfevents.*'))
+    return tmp_path
+
+
+def test_newcomer_path_on_the_demo(demo_folder, monkeypatch, capsys):
+    for command in readme_commands():
+        if kind(command) != 'demo':
+            continue
+        if command.startswith('python -c'):
+            result = subprocess.run(
+                command,
+                shell=True,
+                cwd=demo_folder,
+                env=dict(os.environ, PYTHONPATH=str(REPO)),
+                capture_output=True,
+                text=True,
+                timeout=300)
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert 'Warning' not in result.stderr, result.stderr
+            name, score = result.stdout.splitlines()[-1].rsplit(' ', 1)
+            assert name in ('T-shirt/top', 'Trouser', 'Pullover', 'Dress',
+                            'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                            'Ankle boot') and 0 < float(score) <= 1
+        else:
+            monkeypatch.chdir(demo_folder)
+            run_tool(shlex.split(command)[1:], monkeypatch)
+    out = capsys.readouterr().out
+    assert 'IMG.png: test image 0, label 9 (Ankle boot)' in out
+    assert 'work_dirs/cam/IMG_cam.png, work_dirs/cam/IMG_surface.png' in out
+    for name in ('plots/switching.pdf', 'plots/expert_fraction.png'):
+        assert (demo_folder / 'work_dirs' / 'demo' / name).is_file()
+    assert (demo_folder / 'exported' / 'student.pth').is_file()
+
+
+@pytest.mark.slow
+def test_mmpretrain_tools_run_our_config(tmp_path, fashion_mnist_root):
+    """mmpretrain's own tools/train.py trains the demo config as the
+    README shows it, and its tools/test.py evaluates the exported student."""
+    (tmp_path / 'data').mkdir()
+    (tmp_path / 'data' / 'fashion_mnist').symlink_to(fashion_mnist_root)
+    (tmp_path / 'configs').symlink_to(REPO / 'configs')
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    (command, ) = [c for c in readme_commands() if kind(c) == 'mmpretrain']
+    train = mmpretrain_tool(command)
+    subprocess.run([
+        sys.executable, *train, '--work-dir', 'work_dirs/mm', '--cfg-options',
+        *DEMO_TRAIN[-3:]
+    ],
+                   cwd=tmp_path,
+                   env=env,
+                   check=True,
+                   timeout=600)
+    subprocess.run([
+        sys.executable,
+        str(REPO / 'tools' / 'model_converters' / 'export_student.py'),
+        'work_dirs/mm/epoch_1.pth', 'exported'
+    ],
+                   cwd=tmp_path,
+                   env=env,
+                   check=True,
+                   timeout=300)
+    test = train[0].replace('train.py', 'test.py')
+    result = subprocess.run([
+        sys.executable, test, 'exported/student.py', 'exported/student.pth',
+        '--cfg-options', 'test_dataloader.dataset.indices=256'
+    ],
+                            cwd=tmp_path,
+                            env=env,
+                            capture_output=True,
+                            text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'accuracy/top1' in result.stdout
