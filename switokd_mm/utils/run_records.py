@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 from typing import Dict, List, Union
 
-from switokd_mm.models.log_keys import stat_key
+from switokd_mm.log_keys import stat_key
 
 
 def _json_records(files: List[Path]) -> List[dict]:

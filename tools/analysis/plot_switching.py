@@ -23,7 +23,7 @@ from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from switokd_mm.models.log_keys import ITER_SCALAR  # noqa: E402
+from switokd_mm.log_keys import ITER_SCALAR  # noqa: E402
 from switokd_mm.utils import load_records  # noqa: E402
 
 STAT_LABELS = {

@@ -6,7 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-from switokd_mm.models.log_keys import LOG_VAR, stat_key
+from switokd_mm.log_keys import LOG_VAR, stat_key
 
 #: Counters the model keeps as buffers (and thus in checkpoints).
 COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')

@@ -10,7 +10,7 @@ from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
-from ..log_keys import switching_log
+from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
 from ..utils import (average_over_ranks, check_finite, check_hyper_parameters,
@@ -135,7 +135,7 @@ class MultiSwitOKD(MultiNetworkModel):
             dict: log variables: per network ``<name>/loss_ce``,
             ``<name>/loss_kd`` (``loss_kd_<source>`` for a network with
             several sources) and ``<name>/loss``; ``loss``, the students'
-            total; the decisions (see :mod:`switokd_mm.models.log_keys`).
+            total; the decisions (see :mod:`switokd_mm.log_keys`).
         """
         saved_norms = self._saved_teacher_norms()
         logits, targets = self._forward_all(data, optim_wrapper)
