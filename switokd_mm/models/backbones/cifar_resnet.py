@@ -1,5 +1,5 @@
 """ResNet-(6n+2) for 32x32 inputs (He et al., 2016, Sec. 4.2)."""
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence, Union
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -50,8 +50,9 @@ class CifarResNet(ResNet_CIFAR):
       parameters, 40.6M MACs with a 10-class head.
     - ``'B'``: 1x1 convolution + BN projection (mmpretrain's ResLayer).
 
-    The default stays ``'B'`` so existing configs keep their networks; the
-    paper's configs set ``shortcut='A'``.
+    The defaults (``'B'``, PyTorch's initialisation, no zero-initialised
+    residual BN) keep the networks of existing configs; the paper's configs
+    set ``shortcut='A'`` and the released initialisation.
 
     Args:
         depth: network depth, 6n + 2 (8, 14, 20, 32, 44, 56, 110, ...).
@@ -60,8 +61,9 @@ class CifarResNet(ResNet_CIFAR):
         shortcut: ``'A'`` (zero padding) or ``'B'`` (projection).
         out_indices: stages whose outputs are returned (negative ones count
             from the end).
-        init_cfg: mmengine initialisation config (mmpretrain's ResNet
-            default when None).
+        zero_init_residual: zero the last BN of every block (mmpretrain's
+            ResNet default; the released models do not).
+        init_cfg: mmengine initialisation config (None: PyTorch's).
         **kwargs: other arguments of mmpretrain's ``ResNet``.
     """
     arch_settings = {
@@ -75,7 +77,8 @@ class CifarResNet(ResNet_CIFAR):
                  base_channels: int = 16,
                  shortcut: str = 'B',
                  out_indices: Sequence[int] = (2, ),
-                 init_cfg: Optional[dict] = None,
+                 zero_init_residual: bool = False,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None,
                  **kwargs) -> None:
         if depth not in self.arch_settings:
             raise ValueError(f'CifarResNet: depth must be 6n + 2 with n >= 1 '
@@ -83,8 +86,6 @@ class CifarResNet(ResNet_CIFAR):
         if shortcut not in ('A', 'B'):
             raise ValueError(f"CifarResNet: shortcut must be 'A' or 'B', "
                              f'got {shortcut!r}')
-        if init_cfg is not None:
-            kwargs['init_cfg'] = init_cfg
         super().__init__(
             depth,
             in_channels=in_channels,
@@ -94,6 +95,8 @@ class CifarResNet(ResNet_CIFAR):
             strides=(1, 2, 2),
             dilations=(1, 1, 1),
             out_indices=check_out_indices(out_indices, 3, 'CifarResNet'),
+            zero_init_residual=zero_init_residual,
+            init_cfg=init_cfg,
             **kwargs)
         self.shortcut = shortcut
         if shortcut == 'A':

@@ -57,9 +57,14 @@ RELEASED = [
           widen_factor=1.4), 1792, 200, 64, 4_674_376, 47_738_304),
     (dict(type='CifarResNet', depth=20,
           shortcut='A'), 64, 200, 64, 282_072, 162_214_400),
-    # ImageNet (Table 6): torchvision's resnet18/34
+    # ImageNet (Table 6): torchvision's resnet18/34 as released, and
+    # torchvision's 0.5x MobileNetV2 (no released ImageNet MobileNetV2)
     (dict(type='ResNet', depth=18), 512, 1000, 224, 11_689_512,
      1_814_073_344),
+    (dict(type='ResNet', depth=34), 512, 1000, 224, 21_797_672,
+     3_663_761_408),
+    (dict(type='MobileNetV2',
+          widen_factor=0.5), 1280, 1000, 224, 1_968_680, 97_131_840),
 ]
 
 
