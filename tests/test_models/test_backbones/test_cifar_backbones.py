@@ -57,6 +57,8 @@ RELEASED = [
           widen_factor=1.4), 1792, 200, 64, 4_674_376, 47_738_304),
     (dict(type='CifarResNet', depth=20,
           shortcut='A'), 64, 200, 64, 282_072, 162_214_400),
+    # no released Tiny-ImageNet WRN-16-2: wrnet.py with global pooling
+    (wrn16(2), 128, 200, 64, 717_320, 517_694_464),
     # ImageNet (Table 6): torchvision's resnet18/34 as released, and
     # torchvision's 0.5x MobileNetV2 (no released ImageNet MobileNetV2)
     (dict(type='ResNet', depth=18), 512, 1000, 224, 11_689_512,
