@@ -1,6 +1,7 @@
 """ResNet-(6n+2) for 32x32 inputs (He et al., 2016, Sec. 4.2)."""
 from typing import List, Optional, Sequence, Union
 
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.models.backbones import ResNet_CIFAR
@@ -86,6 +87,7 @@ class CifarResNet(ResNet_CIFAR):
         if shortcut not in ('A', 'B'):
             raise ValueError(f"CifarResNet: shortcut must be 'A' or 'B', "
                              f'got {shortcut!r}')
+        rng = torch.get_rng_state()
         super().__init__(
             depth,
             in_channels=in_channels,
@@ -99,9 +101,27 @@ class CifarResNet(ResNet_CIFAR):
             init_cfg=init_cfg,
             **kwargs)
         self.shortcut = shortcut
+        self._redraw_in_block_order(rng)
         if shortcut == 'A':
             for name in self.res_layers:
                 block = getattr(self, name)[0]
                 if block.downsample is not None:
                     block.downsample = ZeroPadShortcut(
                         block.in_channels, block.out_channels, block.stride)
+
+    def _redraw_in_block_order(self, rng: Tensor) -> None:
+        """Draw PyTorch's initial weights again in block order (stem, then
+        each block's convolutions before its projection shortcut):
+        mmpretrain's ResLayer builds a stage's projection before its first
+        block, and this keeps, seed for seed, the initial weights (and the
+        generator state after them) of this backbone's earlier
+        implementation, with which the Fashion-MNIST results were
+        recorded."""
+        torch.set_rng_state(rng)
+        self.conv1.reset_parameters()
+        for name in self.res_layers:
+            for block in getattr(self, name):
+                block.conv1.reset_parameters()
+                block.conv2.reset_parameters()
+                if block.downsample is not None:
+                    block.downsample[0].reset_parameters()
