@@ -1,5 +1,5 @@
-# DML baseline of `switokd_wrn16-4_resnet20_1xb128_cifar10.py` (same networks,
-# data and schedule).
+# Paper Fig. 5, DML: baseline of `switokd_wrn16-4_resnet20_1xb128_cifar10.py`
+# (same networks, data and recipe).
 _base_ = ['./switokd_wrn16-4_resnet20_1xb128_cifar10.py']
 
 model = dict(type='DML')

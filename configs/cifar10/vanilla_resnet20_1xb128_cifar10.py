@@ -1,7 +1,16 @@
-# Vanilla baseline: resnet20 trained alone with cross-entropy, same
-# data and schedule as the SwitOKD rows of this folder.
-_base_ = ['./vanilla_wrn16-1_1xb128_cifar10.py']
+# Vanilla ResNet-20 (paper Fig. 5 student).
+# Recipe: the student's optimizer and the schedule of the released CIFAR-10
+# script (SwitOKD_code/CIFAR-10/WRN-16-1_8/main.py); no vanilla script
+# released.
+_base_ = [
+    '../_base_/models/cifar10_classifiers.py',
+    '../_base_/datasets/cifar10_bs128.py',
+    '../_base_/schedules/switokd_cifar10_bs128.py',
+    '../_base_/vanilla_runtime.py',
+]
 
-model = dict(
-    backbone=dict(_delete_=True, type='CifarResNet', depth=20),
-    head=dict(in_channels=64))
+model = {{_base_.resnet20}}
+optim_wrapper = dict(
+    _delete_=True, optimizer={{_base_._student_optimizer}})
+val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, ))
+test_evaluator = val_evaluator

@@ -1,7 +1,16 @@
-# Vanilla baseline: wrn16-4 trained alone with cross-entropy, same
-# data and schedule as the SwitOKD rows of this folder.
-_base_ = ['./vanilla_wrn16-1_1xb128_cifar10.py']
+# Vanilla WRN-16-4 (paper Fig. 5 teacher; the frozen teacher of its KD row).
+# Recipe: the teacher's optimizer and the schedule of the released CIFAR-10
+# script (SwitOKD_code/CIFAR-10/WRN-16-1_8/main.py); no vanilla script
+# released.
+_base_ = [
+    '../_base_/models/cifar10_classifiers.py',
+    '../_base_/datasets/cifar10_bs128.py',
+    '../_base_/schedules/switokd_cifar10_bs128.py',
+    '../_base_/vanilla_runtime.py',
+]
 
-model = dict(
-    backbone=dict(_delete_=True, type='WideResNet', depth=16, widen_factor=4),
-    head=dict(in_channels=256))
+model = {{_base_.wrn16_4}}
+optim_wrapper = dict(
+    _delete_=True, optimizer={{_base_._teacher_optimizer}})
+val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, ))
+test_evaluator = val_evaluator

@@ -1,8 +1,11 @@
 # Paper Table 7, 1T2S: teacher WRN-16-10, students WRN-16-2 and MobileNet
 # (paper: MobileNet 64.62, WRN-16-2 75.02, WRN-16-10 77.33).
+# Recipe: released Table 7 scripts (SwitOKD_code/multi-net results (table
+# 7)/{1T2S,2T1S}/.../main.py): SGD lr 0.1 for the WRNs, Adam lr 0.01 for
+# MobileNet.
 _base_ = [
     '../_base_/datasets/cifar100_bs128.py',
-    '../_base_/schedules/switokd_cifar_bs128.py',
+    '../_base_/schedules/switokd_cifar100-3net_bs128.py',
     '../_base_/switokd_runtime.py',
     '../_base_/models/wrn16-10_wrn16-2_mobilenet_cifar100.py',
 ]
@@ -13,13 +16,6 @@ model = dict(
     threshold=dict(type='AdaptiveThreshold'),
     eval_networks=['mobilenet', 'wrn16_2', 'wrn16_10'])
 
-_sgd = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=5e-4)
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='SwitOKDOptimWrapperConstructor',
-    wrn16_10=dict(optimizer=_sgd),
-    wrn16_2=dict(optimizer=_sgd),
-    mobilenet=dict(optimizer=_sgd))
 val_evaluator = dict(
     networks=['mobilenet', 'wrn16_2', 'wrn16_10'], own='mobilenet')
 test_evaluator = val_evaluator

@@ -1,6 +1,16 @@
 # Paper Table 4, vanilla teacher: WRN-16-2 alone (72.90 +- 0.09).
-_base_ = ['./vanilla_mbv2-0.5x_1xb128_cifar100.py']
+# Recipe: the teacher's optimizer and the schedule of the released CIFAR-100
+# script (SwitOKD_code/CIFAR-100/WRN16-2_0.5mobilenetv2/main.py); no vanilla
+# script released.
+_base_ = [
+    '../_base_/models/cifar100_classifiers.py',
+    '../_base_/datasets/cifar100_bs128.py',
+    '../_base_/schedules/switokd_cifar100_bs128.py',
+    '../_base_/vanilla_runtime.py',
+]
 
-model = dict(
-    backbone=dict(_delete_=True, type='WideResNet', depth=16, widen_factor=2),
-    head=dict(in_channels=128))
+model = {{_base_.wrn16_2}}
+optim_wrapper = dict(
+    _delete_=True, optimizer={{_base_._teacher_optimizer}})
+val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, ))
+test_evaluator = val_evaluator

@@ -1,5 +1,7 @@
 # SwitOKD, teacher ResNet-18 (11.7M) -> student 0.5x MobileNetV2 (1.97M) on
 # ImageNet-1k, 8 GPUs x 64 (paper Table 6: student 65.11, teacher 68.08).
+# Recipe: released ImageNet script (SwitOKD_code/ImageNet/ResNet18_34/main.py)
+# (released for ResNet-34 -> ResNet-18; no script released for this pair).
 _base_ = [
     '../_base_/models/in1k_classifiers.py',
     '../_base_/datasets/imagenet_bs64.py',

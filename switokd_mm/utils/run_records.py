@@ -74,8 +74,10 @@ def load_records(path: Union[str, Path]) -> List[dict]:
 
 
 def summarize_records(records: List[dict]) -> Dict[str, float]:
-    """Last validation accuracies and the whole run's switching statistics
-    (expert iterations, switches, mean G and delta).
+    """Last and best validation accuracies of every network and the whole
+    run's switching statistics (expert iterations, switches, mean G and
+    delta). The best epoch is each network's own, as the released scripts
+    report it.
 
     Modes are counted from the per-iteration ``switokd/iter_expert`` records
     (the last record of a step wins, so an epoch repeated after a resume is
@@ -85,7 +87,9 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
         records: the records of one run, from :func:`load_records`.
 
     Returns:
-        dict: the last ``*accuracy/top1`` values, ``iterations``,
+        dict: the last ``*accuracy/top1`` values, each one's best over the
+        validations as ``best/<key>`` and its step (epoch) as
+        ``best_step/<key>``, ``iterations``,
         ``expert_iterations``, ``expert_fraction``, ``switches``,
         ``gap_mean`` and ``delta_mean``.
     """
@@ -101,6 +105,11 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
             k: v
             for k, v in accuracies[-1].items() if k.endswith('accuracy/top1')
         })
+        for key in [k for k in summary]:
+            best = max((r for r in accuracies if key in r),
+                       key=lambda r: r[key])
+            summary[f'best/{key}'] = best[key]
+            summary[f'best_step/{key}'] = best['step']
     summary['iterations'] = len(sequence)
     summary['expert_iterations'] = int(sum(sequence))
     summary['expert_fraction'] = (

@@ -1,5 +1,8 @@
 """Print what a SwitOKD run achieved: accuracies and what the switch did.
 
+Each network's top-1 at the last validation and at its own best one (the
+released scripts report the best).
+
     python tools/analysis/summarize_run.py work_dirs/demo
 
 Reads the run's scalars with :func:`switokd_mm.utils.load_records`
@@ -14,8 +17,12 @@ from switokd_mm.utils import load_records, summarize_records
 
 def format_summary(work_dir: str, summary: Dict[str, float]) -> str:
     lines = [f'SwitOKD run {work_dir}']
-    for key in sorted(k for k in summary if k.endswith('accuracy/top1')):
-        lines.append(f'  {key}: {summary[key]:.2f}%')
+    last = [k for k in summary if k.endswith('accuracy/top1') and
+            not k.startswith(('best/', 'best_step/'))]
+    for key in sorted(last):
+        lines.append(f'  {key}: last {summary[key]:.2f}%, best '
+                     f"{summary[f'best/{key}']:.2f}% (epoch "
+                     f"{summary[f'best_step/{key}']})")
     lines.append(f"  expert mode: {summary['expert_iterations']}/"
                  f"{summary['iterations']} iterations "
                  f"({100 * summary['expert_fraction']:.1f}%), "

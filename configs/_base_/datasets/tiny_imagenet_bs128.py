@@ -4,9 +4,10 @@ dataset_type = 'TinyImageNet'
 data_root = 'data/tiny-imagenet-200'
 data_preprocessor = dict(
     num_classes=200,
-    # ImageNet's RGB statistics, as for the 64x64 crops of ImageNet images
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
+    # the released script's normalisation (SwitOKD_code/Tiny-ImageNet/Train/
+    # SwitOKD/main.py: CIFAR-10's RGB statistics), on 0-255 pixels
+    mean=[125.307, 122.961, 113.858],
+    std=[51.587, 50.847, 51.255],
     to_rgb=True)
 
 train_pipeline = [

@@ -1,106 +1,127 @@
 """ResNet-(6n+2) for 32x32 inputs (He et al., 2016, Sec. 4.2)."""
-from typing import Sequence, Tuple
+from typing import List, Optional, Sequence, Union
 
+import torch
 import torch.nn as nn
-from mmpretrain.models.backbones.base_backbone import BaseBackbone
+import torch.nn.functional as F
+from mmpretrain.models.backbones import ResNet_CIFAR
+from mmpretrain.models.backbones.resnet import BasicBlock
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
+from .utils import check_out_indices
 
-class BasicBlock(nn.Module):
-    """Two 3x3 convolutions with a residual connection (post-activation).
+
+class ZeroPadShortcut(nn.Module):
+    """He et al.'s option A: subsample, then zero-pad the new channels.
+
+    Parameter-free: the input is subsampled by ``stride`` and the channels it
+    lacks are zeros, added half before and half after the existing ones.
 
     Args:
         in_channels: input channels.
-        out_channels: output channels.
-        stride: stride of the first convolution.
+        out_channels: output channels (>= ``in_channels``).
+        stride: spatial subsampling.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1):
+    def __init__(self, in_channels: int, out_channels: int,
+                 stride: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(
-            in_channels, out_channels, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-        self.relu = nn.ReLU(inplace=True)
-        self.shortcut = nn.Identity()
-        if stride != 1 or in_channels != out_channels:
-            # Projection shortcut: a 1x1 convolution matches shape and stride.
-            self.shortcut = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1, stride, bias=False),
-                nn.BatchNorm2d(out_channels))
+        self.extra = out_channels - in_channels
+        self.stride = stride
 
     def forward(self, x: Tensor) -> Tensor:
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return self.relu(out + self.shortcut(x))
+        x = x[:, :, ::self.stride, ::self.stride]
+        before = self.extra // 2
+        return F.pad(x, (0, 0, 0, 0, before, self.extra - before))
 
 
 @MODELS.register_module()
-class CifarResNet(BaseBackbone):
+class CifarResNet(ResNet_CIFAR):
     """The thin CIFAR ResNet: ResNet-20/32/44/56/110 (depth = 6n + 2).
 
-    Three stages of n basic blocks with 16, 32 and 64 channels (scaled by
-    ``base_channels / 16``); ResNet-20 has 0.27M parameters with a 10-class
-    linear head.
+    mmpretrain's ``ResNet_CIFAR`` (3x3 stride-1 stem, no max-pool, its basic
+    blocks) with three stages of n blocks at 16, 32 and 64 channels (scaled
+    by ``base_channels / 16``). It adds the depths 6n + 2 (``ResNet_CIFAR``
+    knows only the ImageNet depths 18-152) and the shortcut type of the
+    blocks that change shape:
+
+    - ``'A'``: zero-padding identity, parameter-free (He et al. Sec. 4.2
+      and the authors' released ``resnet20.py``): ResNet-20 0.27M
+      parameters, 40.6M MACs with a 10-class head.
+    - ``'B'``: 1x1 convolution + BN projection (mmpretrain's ResLayer).
+
+    The defaults (``'B'``, PyTorch's initialisation, no zero-initialised
+    residual BN) keep the networks of existing configs; the paper's configs
+    set ``shortcut='A'`` and the released initialisation.
 
     Args:
         depth: network depth, 6n + 2 (8, 14, 20, 32, 44, 56, 110, ...).
         in_channels: input image channels.
         base_channels: channels of the stem and of the first stage.
-        out_indices: stages whose outputs are returned.
-        init_cfg: mmengine initialisation config.
+        shortcut: ``'A'`` (zero padding) or ``'B'`` (projection).
+        out_indices: stages whose outputs are returned (negative ones count
+            from the end).
+        zero_init_residual: zero the last BN of every block (mmpretrain's
+            ResNet default; the released models do not).
+        init_cfg: mmengine initialisation config (None: PyTorch's).
+        **kwargs: other arguments of mmpretrain's ``ResNet``.
     """
+    arch_settings = {
+        6 * n + 2: (BasicBlock, (n, n, n))
+        for n in range(1, 201)
+    }
 
     def __init__(self,
                  depth: int = 20,
                  in_channels: int = 3,
                  base_channels: int = 16,
+                 shortcut: str = 'B',
                  out_indices: Sequence[int] = (2, ),
-                 init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        if depth < 8 or (depth - 2) % 6 != 0:
+                 zero_init_residual: bool = False,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None,
+                 **kwargs) -> None:
+        if depth not in self.arch_settings:
             raise ValueError(f'CifarResNet: depth must be 6n + 2 with n >= 1 '
                              f'(e.g. 20, 32, 56, 110), got {depth}')
-        self.out_indices = _check_out_indices(out_indices, 3, 'CifarResNet')
-        blocks_per_stage = (depth - 2) // 6
-        self.stem = nn.Sequential(
-            nn.Conv2d(in_channels, base_channels, 3, 1, 1, bias=False),
-            nn.BatchNorm2d(base_channels), nn.ReLU(inplace=True))
-        self.stages = nn.ModuleList()
-        channels = base_channels
-        for index in range(3):
-            out_channels = base_channels * 2**index
-            blocks = []
-            for block_index in range(blocks_per_stage):
-                stride = 2 if index > 0 and block_index == 0 else 1
-                blocks.append(BasicBlock(channels, out_channels, stride))
-                channels = out_channels
-            self.stages.append(nn.Sequential(*blocks))
+        if shortcut not in ('A', 'B'):
+            raise ValueError(f"CifarResNet: shortcut must be 'A' or 'B', "
+                             f'got {shortcut!r}')
+        rng = torch.get_rng_state()
+        super().__init__(
+            depth,
+            in_channels=in_channels,
+            stem_channels=base_channels,
+            base_channels=base_channels,
+            num_stages=3,
+            strides=(1, 2, 2),
+            dilations=(1, 1, 1),
+            out_indices=check_out_indices(out_indices, 3, 'CifarResNet'),
+            zero_init_residual=zero_init_residual,
+            init_cfg=init_cfg,
+            **kwargs)
+        self.shortcut = shortcut
+        self._redraw_in_block_order(rng)
+        if shortcut == 'A':
+            for name in self.res_layers:
+                block = getattr(self, name)[0]
+                if block.downsample is not None:
+                    block.downsample = ZeroPadShortcut(
+                        block.in_channels, block.out_channels, block.stride)
 
-    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        return forward_stages(self.stem(x), self.stages, self.out_indices)
-
-
-def forward_stages(x: Tensor, stages: nn.ModuleList,
-                   out_indices: Sequence[int]) -> Tuple[Tensor, ...]:
-    """Run ``x`` through the stages; return the outputs of ``out_indices``."""
-    outs = []
-    for index, stage in enumerate(stages):
-        x = stage(x)
-        if index in out_indices:
-            outs.append(x)
-    return tuple(outs)
-
-
-def _check_out_indices(out_indices: Sequence[int], num_stages: int,
-                       name: str) -> Tuple[int, ...]:
-    """Validate stage indices (negative ones count from the end)."""
-    indices = tuple(i % num_stages if -num_stages <= i < num_stages else i
-                    for i in out_indices)
-    bad = [i for i in indices if not 0 <= i < num_stages]
-    if bad or not indices:
-        raise ValueError(f'{name}: out_indices must be non-empty stage '
-                         f'indices in [0, {num_stages}), got {out_indices}')
-    return indices
+    def _redraw_in_block_order(self, rng: Tensor) -> None:
+        """Draw PyTorch's initial weights again in block order (stem, then
+        each block's convolutions before its projection shortcut):
+        mmpretrain's ResLayer builds a stage's projection before its first
+        block, and this keeps, seed for seed, the initial weights (and the
+        generator state after them) of this backbone's earlier
+        implementation, with which the Fashion-MNIST results were
+        recorded."""
+        torch.set_rng_state(rng)
+        self.conv1.reset_parameters()
+        for name in self.res_layers:
+            for block in getattr(self, name):
+                block.conv1.reset_parameters()
+                block.conv2.reset_parameters()
+                if block.downsample is not None:
+                    block.downsample[0].reset_parameters()

@@ -7,7 +7,7 @@ from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .cifar_resnet import _check_out_indices, forward_stages
+from .utils import check_out_indices, forward_stages
 
 
 @MODELS.register_module()
@@ -36,8 +36,8 @@ class MobileNetV1Cifar(BaseBackbone):
                  out_indices: Sequence[int] = (4, ),
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
-        self.out_indices = _check_out_indices(out_indices, 5,
-                                              'MobileNetV1Cifar')
+        self.out_indices = check_out_indices(out_indices, 5,
+                                             'MobileNetV1Cifar')
         norm, act = dict(type='BN'), dict(type='ReLU')
         channels = int(32 * widen_factor)
         stages, layers = [], [

@@ -1,11 +1,14 @@
-"""CIFAR backbones: shapes, depth rules and the paper's parameter counts."""
+"""The paper's networks: parameters and MACs of the authors' released models,
+output shapes, options and argument checks."""
 import pytest
 import torch
 from mmpretrain.registry import MODELS
 
+from tools.analysis.config_params import count_macs
 
-def classifier_params(backbone, channels, num_classes):
-    model = MODELS.build(
+
+def classifier(backbone, channels, num_classes):
+    return MODELS.build(
         dict(
             type='ImageClassifier',
             backbone=backbone,
@@ -14,46 +17,112 @@ def classifier_params(backbone, channels, num_classes):
                 type='LinearClsHead',
                 num_classes=num_classes,
                 in_channels=channels)))
-    return sum(p.numel() for p in model.parameters()) / 1e6
 
 
-# (backbone, output channels, classes, parameters in millions as published:
-#  the paper's tables and the WRN/ResNet papers)
-PAPER_COUNTS = [
-    (dict(type='CifarResNet', depth=20), 64, 10, 0.27),
-    (dict(type='CifarResNet', depth=32), 64, 100, 0.47),
-    (dict(type='CifarResNet', depth=56), 64, 10, 0.85),
-    (dict(type='CifarResNet', depth=110), 64, 10, 1.7),
-    (dict(type='WideResNet', depth=16, widen_factor=1), 64, 10, 0.17),
-    (dict(type='WideResNet', depth=16, widen_factor=2), 128, 100, 0.70),
-    (dict(type='WideResNet', depth=16, widen_factor=4), 256, 100, 2.77),
-    (dict(type='WideResNet', depth=16, widen_factor=8), 512, 10, 11.0),
-    (dict(type='WideResNet', depth=40, widen_factor=2), 128, 100, 2.25),
-    # paper Table 4: 0.5x MobileNetV2 (0.81M) on CIFAR-100,
-    # 1.4x MobileNetV2 (4.7M) on Tiny-ImageNet (200 classes)
-    (dict(type='MobileNetV2Cifar', widen_factor=0.5), 1280, 100, 0.81),
-    (dict(type='MobileNetV2Cifar', widen_factor=1.4), 1792, 200, 4.7),
+def wrn16(k):
+    return dict(
+        type='WideResNet',
+        depth=16,
+        widen_factor=k,
+        variant='wide-resnet.pytorch')
+
+
+# (backbone, output channels, classes, input size, parameters, MACs) of the
+# authors' released models, measured by instantiating their files with
+# torch.utils.flop_counter (MACs = FLOPs / 2, one image)
+RELEASED = [
+    # CIFAR-10 (Table 4, Fig. 5): released wrnet16_*.py, resnet20.py
+    (wrn16(1), 64, 10, 32, 175_626, 33_735_296),
+    (wrn16(2), 128, 10, 32, 692_810, 129_418_496),
+    (wrn16(4), 256, 10, 32, 2_751_146, 505_858_560),
+    (wrn16(8), 512, 10, 32, 10_965_866, 2_001_130_496),
+    (dict(type='CifarResNet', depth=20,
+          shortcut='A'), 64, 10, 32, 269_722, 40_551_040),
+    # CIFAR-100 (Tables 2-5, 7): wrnet.py, mobilenetv2.py (mobile_half),
+    # wrn-40-2.py, mobilenet.py
+    (wrn16(2), 128, 100, 32, 704_420, 129_430_016),
+    (wrn16(10), 640, 100, 32, 17_179_940, 3_120_019_968),
+    (dict(type='WideResNet', depth=40,
+          widen_factor=2), 128, 100, 32, 2_255_156, 327_610_880),
+    (dict(type='MobileNetV2Cifar',
+          widen_factor=0.5), 1280, 100, 32, 812_836, 6_523_648),
+    (dict(type='CifarResNet', depth=32,
+          shortcut='A'), 64, 100, 32, 470_004, 68_868_352),
+    (dict(type='MobileNetV1Cifar'), 1024, 100, 32, 3_309_476, 46_446_592),
+    # Tiny-ImageNet (Table 4): resnet34.py (3x3 stride-1 stem, no max-pool),
+    # torchvision's MobileNetV2 at 1.4x, resnet20.py with 200 classes
+    (dict(type='ResNet_CIFAR',
+          depth=34), 512, 200, 64, 21_379_592, 4_637_691_904),
+    (dict(type='MobileNetV2',
+          widen_factor=1.4), 1792, 200, 64, 4_674_376, 47_738_304),
+    (dict(type='CifarResNet', depth=20,
+          shortcut='A'), 64, 200, 64, 282_072, 162_214_400),
+    # no released Tiny-ImageNet WRN-16-2: wrnet.py with global pooling
+    (wrn16(2), 128, 200, 64, 717_320, 517_694_464),
+    # ImageNet (Table 6): torchvision's resnet18/34 as released, and
+    # torchvision's 0.5x MobileNetV2 (no released ImageNet MobileNetV2)
+    (dict(type='ResNet', depth=18), 512, 1000, 224, 11_689_512,
+     1_814_073_344),
+    (dict(type='ResNet', depth=34), 512, 1000, 224, 21_797_672,
+     3_663_761_408),
+    (dict(type='MobileNetV2',
+          widen_factor=0.5), 1280, 1000, 224, 1_968_680, 97_131_840),
 ]
 
 
-@pytest.mark.parametrize('backbone, channels, classes, millions', PAPER_COUNTS)
-def test_parameter_counts_match_the_papers(backbone, channels, classes,
-                                           millions):
-    assert classifier_params(backbone, channels, classes) == pytest.approx(
-        millions, rel=0.03)
+@pytest.mark.parametrize('backbone, channels, classes, size, params, macs',
+                         RELEASED)
+def test_params_and_macs_match_the_released_models(backbone, channels,
+                                                   classes, size, params,
+                                                   macs):
+    net = classifier(backbone, channels, classes)
+    assert sum(p.numel() for p in net.parameters()) == pytest.approx(
+        params, rel=0.01)
+    assert count_macs(net, (3, size, size)) == pytest.approx(macs, rel=0.01)
 
 
 @pytest.mark.parametrize(
     'cfg, shape',
     [
-        (dict(type='CifarResNet', depth=20), (2, 64, 8, 8)),
-        (dict(type='WideResNet', depth=16, widen_factor=2), (2, 128, 8, 8)),
-        # 32x32 inputs keep spatial detail: 4x4 (mmpretrain's MobileNetV2: 1x1)
-        (dict(type='MobileNetV2Cifar', widen_factor=0.5), (2, 1280, 4, 4)),
+        (dict(type='CifarResNet', depth=20, shortcut='A'), (2, 64, 8, 8)),
+        (wrn16(2), (2, 128, 8, 8)),
+        # released mobile_half: stride-2 stem, 2x2 final map
+        (dict(type='MobileNetV2Cifar', widen_factor=0.5), (2, 1280, 2, 2)),
         (dict(type='MobileNetV1Cifar'), (2, 1024, 2, 2)),
     ])
 def test_output_shape_32x32(cfg, shape):
     assert MODELS.build(cfg)(torch.randn(2, 3, 32, 32))[-1].shape == shape
+
+
+def test_mobilenet_v2_cifar_released_choices():
+    backbone = MODELS.build(dict(type='MobileNetV2Cifar', widen_factor=0.5))
+    assert backbone.layer2[0].conv[-1].conv.out_channels == 12  # int(24/2)
+    assert len(backbone.layer1[0].conv) == 3  # t = 1 keeps its expansion
+    assert not any(
+        isinstance(m, torch.nn.ReLU6) for m in backbone.modules())
+
+
+def test_resnet_shortcuts():
+    a = MODELS.build(dict(type='CifarResNet', depth=20, shortcut='A'))
+    b = MODELS.build(dict(type='CifarResNet', depth=20, shortcut='B'))
+    assert sum(p.numel() for p in b.parameters()) - sum(
+        p.numel() for p in a.parameters()) == 16 * 32 + 64 + 32 * 64 + 128
+    x = torch.randn(1, 16, 8, 8)
+    padded = a.layer2[0].downsample(x)
+    assert padded.shape == (1, 32, 4, 4)
+    assert torch.equal(padded[:, 8:24], x[:, :, ::2, ::2])
+    assert not padded[:, :8].any() and not padded[:, 24:].any()
+
+
+def test_wrn_variants():
+    released = MODELS.build(wrn16(2))
+    block = released.stages[1][0]
+    assert block.conv1.stride == (1, 1) and block.conv2.stride == (2, 2)
+    assert block.conv1.bias is not None and block.shortcut.bias is not None
+    assert released.stages[-1][-2].momentum == 0.9
+    plain = MODELS.build(dict(type='WideResNet', depth=16, widen_factor=2))
+    assert plain.stages[1][0].conv1.stride == (2, 2)
+    assert plain.stages[1][0].conv1.bias is None
 
 
 def test_out_indices_and_grey_input():
@@ -82,9 +151,12 @@ def test_mobilenet_v1_stages_and_width():
 
 @pytest.mark.parametrize('cfg, match', [
     (dict(type='CifarResNet', depth=21), '6n \\+ 2'),
+    (dict(type='CifarResNet', shortcut='C'), 'shortcut'),
     (dict(type='WideResNet', depth=18), '6n \\+ 4'),
     (dict(type='WideResNet', widen_factor=0), 'widen_factor'),
+    (dict(type='WideResNet', variant='x'), 'variant'),
     (dict(type='CifarResNet', out_indices=(3, )), 'out_indices'),
+    (dict(type='MobileNetV2Cifar', out_indices=(8, )), 'out_indices'),
 ])
 def test_bad_arguments(cfg, match):
     with pytest.raises(ValueError, match=match):
