@@ -53,7 +53,10 @@ from mmpretrain.structures import DataSample  # noqa: E402
 import switokd_mm  # noqa: E402,F401
 from switokd_mm.models.losses import distillation_kl  # noqa: E402
 
-DEMO = 'configs/switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py'
+#: the demo's pair with the default losses (the demo config's Eq. 5
+#: teacher would make its DML variant DML with a labels-only teacher)
+PAIR = ('configs/fashion_mnist/'
+        'switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py')
 #: model overrides of the per-iteration variants
 VARIANTS = {
     'switokd_learning': dict(threshold=dict(type='NeverSwitch')),
@@ -306,7 +309,7 @@ def report(args, iters: Dict[str, float], memory: Dict[str, float],
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--config', default=DEMO)
+    parser.add_argument('--config', default=PAIR)
     parser.add_argument('--batch-size', type=int, default=128)
     parser.add_argument('--image-size', type=int, default=28)
     parser.add_argument('--iters', type=int, default=20)
