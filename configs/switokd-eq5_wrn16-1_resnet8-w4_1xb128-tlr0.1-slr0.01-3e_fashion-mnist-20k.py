@@ -42,9 +42,7 @@ param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
 # mmengine's epoch loop, able to resume in the middle of an epoch; the test
 # set is evaluated once, at the end
 train_cfg = dict(
-    type='ResumableEpochBasedTrainLoop',
-    max_epochs=3,
-    val_interval=3)
+    type='ResumableEpochBasedTrainLoop', max_epochs=3, val_interval=3)
 val_cfg = dict()
 test_cfg = dict()
 

@@ -13,8 +13,9 @@ DEMO = REPO / 'configs' / (
 
 def test_demo_uses_the_adaptive_threshold():
     model = Config.fromfile(str(DEMO)).model
-    assert model.get('threshold', dict(type='AdaptiveThreshold')) == dict(
-        type='AdaptiveThreshold')
+    assert model.get(
+        'threshold',
+        dict(type='AdaptiveThreshold')) == dict(type='AdaptiveThreshold')
 
 
 def test_short_demo_run_switches(tmp_path, fashion_mnist_root):
