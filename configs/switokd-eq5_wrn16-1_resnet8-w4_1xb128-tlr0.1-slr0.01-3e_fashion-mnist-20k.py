@@ -4,7 +4,9 @@
 #
 # The gate fires only while the teacher is clearly ahead of the student
 # and wrong where the student is not. The recipe gives the teacher that
-# lead the way the authors' released scripts do, in minutes:
+# lead in minutes, with two levers of the authors' released scripts and one
+# of the paper's variants (measured: 235 of 471 iterations in expert mode,
+# 171 switches):
 # - its own, higher learning rate: SGD 0.1 for the teacher, 0.01 for the
 #   student, as the released CIFAR-100 script;
 # - a large capacity gap: WRN-16-1 (0.17M parameters) -> ResNet-8 with 4
