@@ -7,7 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from tools.benchmarks.speed import DEMO, main
+from tools.benchmarks.speed import PAIR, main
 from tools.benchmarks.speed_profile import host_reads
 from tools.benchmarks.speed_report import (BEGIN, CONTROL, END, RATIOS,
                                            analyse, markdown, noise_lines,
@@ -17,7 +17,7 @@ from tools.benchmarks.speed_variants import VARIANTS, variant_model_cfg
 
 
 def test_variants_force_modes_through_the_config():
-    cfg = Config.fromfile(DEMO)
+    cfg = Config.fromfile(PAIR)
     cfg.model.update(alpha=2.0, threshold=dict(type='AdaptiveThreshold'))
     learning = variant_model_cfg(cfg, 'switokd_learning')
     expert = variant_model_cfg(cfg, 'switokd_expert')
@@ -86,7 +86,7 @@ def test_round_robin_on_cuda_reads_events_after_each_round(monkeypatch):
 
 def test_cpu_peak_memory_of_one_variant():
     # in this process (the tool runs it in a fresh one per variant)
-    assert cpu_peak_memory(DEMO, 'switokd_expert', 2, 28, iters=1) >= 0
+    assert cpu_peak_memory(PAIR, 'switokd_expert', 2, 28, iters=1) >= 0
 
 
 def test_host_reads_name_each_line():

@@ -93,7 +93,10 @@ def switching_figure(series: Series) -> Figure:
                     label=f'{pair}: {label}' if pair else label)
     top.set_ylabel('L1 distance (sum over classes)')
     top.set_title('SwitOKD switching: gap G against threshold δ')
-    top.legend(loc='upper right', fontsize='small')
+    # every statistic lies in [0, 2]: the legend goes in a band above 2
+    rows = -(-len(top.lines) // len(STAT_LABELS))
+    top.set_ylim(-0.05, 2.05 + 0.25 * rows)
+    top.legend(loc='upper center', ncol=len(STAT_LABELS), fontsize='small')
     top.grid(alpha=0.3)
     for ax, pair in zip(axes[1:], pairs):
         steps, modes = series[pair]['expert']
@@ -107,6 +110,13 @@ def switching_figure(series: Series) -> Figure:
             extent=(steps[0] - 0.5, steps[-1] + 0.5, 0, 1))
         ax.set_yticks([])
         ax.set_ylabel(pair or 'mode', rotation=0, ha='right', va='center')
+        ax.text(
+            1.005,
+            0.5,
+            f'{100 * modes.mean():.0f}% expert',
+            transform=ax.transAxes,
+            va='center',
+            fontsize='small')
     axes[-1].set_xlabel('iteration (cyan: learning mode, magenta: expert '
                         'mode)')
     fig.tight_layout()

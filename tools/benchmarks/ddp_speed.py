@@ -32,7 +32,7 @@ from mmengine.registry import init_default_scope
 
 import switokd_mm  # noqa: F401
 from switokd_mm.models.wrappers import PerNetworkDistributedDataParallel
-from tools.benchmarks.speed import DEMO
+from tools.benchmarks.speed import PAIR
 from tools.benchmarks.speed_stats import (bootstrap, medians, ratio,
                                           resample_indices)
 from tools.benchmarks.speed_variants import build, synthetic_batch
@@ -114,7 +114,7 @@ def measure(args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config', default=DEMO)
+    parser.add_argument('--config', default=PAIR)
     parser.add_argument('--world', type=int, default=2)
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--image-size', type=int, default=28)

@@ -52,12 +52,15 @@ import tools.benchmarks.speed_report as speed_report  # noqa: E402
 import tools.benchmarks.speed_timing as speed_timing  # noqa: E402
 import tools.benchmarks.speed_variants as speed_variants  # noqa: E402
 
-DEMO = 'configs/switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py'
+#: the demo's pair with the default losses (the demo config's Eq. 5
+#: teacher would make the DML variant a DML with a labels-only teacher)
+PAIR = ('configs/fashion_mnist/'
+        'switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--config', default=DEMO)
+    parser.add_argument('--config', default=PAIR)
     parser.add_argument('--device', default='cpu', help='cpu or cuda[:N]')
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument(
