@@ -20,22 +20,29 @@ with one process both schemes communicate nothing.
 """
 import argparse
 import os
+import os.path as osp
 import socket
+import sys
 import time
 
-import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
-from mmengine.config import Config
-from mmengine.dist import all_reduce_params
-from mmengine.registry import init_default_scope
+if __package__ in (None, ''):  # run as a script: make `tools` importable
+    sys.path.insert(
+        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+import torch.multiprocessing as mp  # noqa: E402
+from mmengine.config import Config  # noqa: E402
+from mmengine.dist import all_reduce_params  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
 
-import switokd_mm  # noqa: F401
-from switokd_mm.models.wrappers import PerNetworkDistributedDataParallel
-from tools.benchmarks.speed import PAIR
-from tools.benchmarks.speed_stats import (bootstrap, medians, ratio,
-                                          resample_indices)
-from tools.benchmarks.speed_variants import build, synthetic_batch
+import switokd_mm  # noqa: E402,F401
+from switokd_mm.models.wrappers import \
+    PerNetworkDistributedDataParallel  # noqa: E402
+from tools.benchmarks.speed import PAIR  # noqa: E402
+from tools.benchmarks.speed_stats import (bootstrap, medians,  # noqa: E402
+                                          ratio, resample_indices)
+from tools.benchmarks.speed_variants import (build,  # noqa: E402
+                                             synthetic_batch)
 
 MODES = {'learning': 'switokd_learning', 'expert': 'switokd_expert'}
 
