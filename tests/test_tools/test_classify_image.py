@@ -80,6 +80,7 @@ def test_inferencer_classifies_grey_and_colour_png(tmp_path,
         results = inferencer(['{grey}', '{colour}'])
         torch.save([r['pred_scores'] for r in results], 'scores.pt')
         assert not [m for m in sys.modules if m.startswith('switokd_mm')]
+        print()  # mmpretrain's progress bar may leave its line open
         print(results[0]['pred_class'])
     ''')
     result = subprocess.run([sys.executable, '-c', script],
