@@ -8,6 +8,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from .dist_env import init_cpu_process_group
+from .safe_loading import enable_safe_checkpoints
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +49,10 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def build_runner(cfg: Config) -> Runner:
-    """mmengine's default Runner, or the one named by ``runner_type``."""
-    return Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+    """The runner named by ``runner_type``, by default
+    :class:`~switokd_mm.engine.runner.SafeRunner`; safe checkpoint loading
+    is on whichever runner the config names."""
+    from switokd_mm.engine.runner import SafeRunner
+    enable_safe_checkpoints()
+    return SafeRunner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
