@@ -3,10 +3,10 @@ import copy
 from typing import Callable, Dict, Optional, Union
 
 from mmengine.model import is_model_wrapper
+from mmengine.registry import RUNNERS
 from mmengine.runner import EpochBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import (_load_checkpoint,
                                         _load_checkpoint_to_model)
-from mmpretrain.registry import RUNNERS
 
 from switokd_mm.utils.checkpoint_checks import (check_weights_fit,
                                                 is_mid_epoch, revised_keys,
