@@ -32,10 +32,37 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         **kwargs: ``val_begin``, ``val_interval``, ``dynamic_intervals`` of
             ``EpochBasedTrainLoop``.
 
+    A run resumed from the checkpoint written at the end of an epoch (it is
+    written before that epoch's validation) first validates that epoch: an
+    interruption during validation would otherwise leave it never
+    validated. When the interrupted run had finished that validation, it
+    is repeated (same weights, same metrics).
+
     Config: ``train_cfg = dict(type='ResumableEpochBasedTrainLoop',
     max_epochs=..., val_interval=...)`` (mmengine allows no ``by_epoch``
     next to a ``type``).
     """
+
+    def run(self):
+        """Validate a resumed epoch that may not have been validated, then
+        train as mmengine's loop does."""
+        if self._resumed_before_validation():
+            self.runner.logger.info(
+                f'Validating epoch {self._epoch}, the epoch the run resumes '
+                f'after (its checkpoint was written before its validation)')
+            self.runner.val_loop.run()
+        return super().run()
+
+    def _resumed_before_validation(self) -> bool:
+        """Whether the run resumes at the end of an epoch after which
+        validation is due."""
+        epoch = self._epoch
+        return (self._iter > 0 and epoch > 0
+                and self._iter == epoch * len(self.dataloader)
+                and self.runner.val_loop is not None
+                and epoch >= self.val_begin
+                and (epoch % self.val_interval == 0
+                     or epoch == self._max_epochs))
 
     def run_epoch(self) -> None:
         """Train the epoch's batches that are not trained yet."""
