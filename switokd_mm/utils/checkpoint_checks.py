@@ -95,16 +95,20 @@ def check_weights_fit(model: nn.Module,
             f'config builds: {". ".join(problems)}')
 
 
-def load_network_weights(network: nn.Module, filename: str,
-                         name: str) -> None:
+def load_network_weights(network: nn.Module,
+                         filename: str,
+                         name: Optional[str] = None) -> dict:
     """Load all of ``network``'s weights from ``filename``, checked.
 
     Args:
-        network: the network (an mmpretrain classifier).
-        filename: a plain classifier checkpoint (e.g. exported by
-            export_student.py), or a multi-network training checkpoint,
-            whose ``<name>.*`` weights are then taken.
+        network: the network (an mmpretrain classifier or a whole model).
+        filename: a checkpoint of ``network``; with ``name``, also a
+            multi-network training checkpoint, whose ``<name>.*`` weights
+            are then taken.
         name: the network's name in multi-network checkpoints.
+
+    Returns:
+        dict: the loaded checkpoint.
 
     Raises:
         RuntimeError: the file does not hold every weight of the network
@@ -113,13 +117,14 @@ def load_network_weights(network: nn.Module, filename: str,
     checkpoint = _load_checkpoint(filename, map_location='cpu')
     state_dict = checkpoint.get('state_dict', checkpoint)
     prefix = f'{name}.'
-    if any(key.startswith(prefix) for key in state_dict):
+    if name and any(key.startswith(prefix) for key in state_dict):
         state_dict = {
             key[len(prefix):]: value
             for key, value in state_dict.items() if key.startswith(prefix)
         }
     check_weights_fit(network, state_dict, filename, exact=True)
     network.load_state_dict(state_dict)
+    return checkpoint
 
 
 def run_differences(saved: dict, current: dict) -> List[str]:
