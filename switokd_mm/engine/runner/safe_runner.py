@@ -66,6 +66,11 @@ class SafeRunner(Runner):
         check_dataloader(loop.dataloader, self.model, 'val_dataloader')
         return loop
 
+    def build_test_loop(self, loop):
+        loop = super().build_test_loop(loop)
+        check_dataloader(loop.dataloader, self.model, 'test_dataloader')
+        return loop
+
     def run_facts(self) -> dict:
         """World size, per-rank batch size, dataset length and batches per
         epoch of this run's training (saved in ``meta['run']``)."""
