@@ -4,10 +4,11 @@ from typing import Callable, Dict, Optional, Union
 
 from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
-from mmengine.runner import EpochBasedTrainLoop, Runner
+from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import (_load_checkpoint,
                                         _load_checkpoint_to_model)
 
+from switokd_mm.engine.hooks import SafeCheckpointHook
 from switokd_mm.utils.checkpoint_checks import (check_weights_fit,
                                                 is_mid_epoch, revised_keys,
                                                 run_differences)
@@ -53,23 +54,27 @@ class SafeRunner(Runner):
                                dict(type='CheckpointHook', interval=1))
         if isinstance(checkpoint, dict) and \
                 checkpoint.get('type') == 'CheckpointHook':
-            hooks['checkpoint'] = dict(checkpoint, type='SafeCheckpointHook')
+            hooks['checkpoint'] = dict(checkpoint, type=SafeCheckpointHook)
         super().register_default_hooks(hooks)
 
-    def build_train_loop(self, loop):
-        loop = super().build_train_loop(loop)
-        check_dataloader(loop.dataloader, self.model, 'train_dataloader')
+    def _checked(self, build: Callable, loop, name: str) -> BaseLoop:
+        """``build(loop)``, with :func:`check_dataloader` on a new loop."""
+        if isinstance(loop, BaseLoop):
+            return loop
+        loop = build(loop)
+        check_dataloader(loop.dataloader, self.model, name)
         return loop
 
-    def build_val_loop(self, loop):
-        loop = super().build_val_loop(loop)
-        check_dataloader(loop.dataloader, self.model, 'val_dataloader')
-        return loop
+    def build_train_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_train_loop, loop,
+                             'train_dataloader')
 
-    def build_test_loop(self, loop):
-        loop = super().build_test_loop(loop)
-        check_dataloader(loop.dataloader, self.model, 'test_dataloader')
-        return loop
+    def build_val_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_val_loop, loop, 'val_dataloader')
+
+    def build_test_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_test_loop, loop,
+                             'test_dataloader')
 
     def run_facts(self) -> dict:
         """World size, per-rank batch size, dataset length and batches per
