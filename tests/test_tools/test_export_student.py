@@ -114,3 +114,13 @@ def test_stored_config_with_code_is_never_executed(switokd_checkpoint,
     with pytest.raises(UnsafeConfigError, match='plain values'):
         export(str(evil), str(tmp_path / 'out'))
     assert not marker.exists()
+
+
+def test_pickle_payload_is_refused(tmp_path):
+    from switokd_mm.utils import UnsafeCheckpointError
+    from tests.test_utils.test_safe_checkpoint import Payload
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': {}, 'meta': Payload(marker)}, tmp_path / 'e.pth')
+    with pytest.raises(UnsafeCheckpointError):
+        export(str(tmp_path / 'e.pth'), str(tmp_path / 'out'))
+    assert not marker.exists()

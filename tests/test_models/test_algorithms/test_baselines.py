@@ -170,3 +170,14 @@ def test_offline_kd_refuses_a_checkpoint_that_does_not_fit(tmp_path):
                tmp_path / 'other.pth')
     with pytest.raises(RuntimeError, match='other.pth holds none'):
         build_offline((tmp_path / 'other.pth', None))
+
+
+def test_offline_kd_teacher_ckpt_payload_is_refused(tmp_path):
+    from switokd_mm.utils import UnsafeCheckpointError, enable_safe_checkpoints
+    from tests.test_utils.test_safe_checkpoint import Payload
+    enable_safe_checkpoints()  # as SafeRunner does
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': Payload(marker)}, tmp_path / 'evil.pth')
+    with pytest.raises(UnsafeCheckpointError):
+        build_offline((tmp_path / 'evil.pth', None))
+    assert not marker.exists()
