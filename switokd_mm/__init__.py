@@ -1,10 +1,11 @@
 """switokd_mm: Switchable Online Knowledge Distillation for OpenMMLab.
 
 Importing the package registers its models, backbones, optimizer wrappers,
-hooks and metrics in mmpretrain's registries, makes mmengine load local
-checkpoints with the safe loader (see :mod:`switokd_mm.utils`) and ignores
-the third-party deprecation notices listed in
-:mod:`switokd_mm.utils.quiet`.
+hooks, metrics and ``SafeRunner`` in the registries and ignores the
+third-party deprecation notices listed in :mod:`switokd_mm.utils.quiet`;
+it changes nothing else in mmengine. Safe checkpoint loading and atomic
+writes are switched on by ``SafeRunner`` and the tools (see
+:mod:`switokd_mm.utils.safe_loading`).
 """
 from .utils.quiet import filter_third_party_warnings
 

@@ -39,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
-        help='scale the LR by actual / base batch size')
+        help='scale every network\'s lr by (world size x batch size) / '
+        'auto_scale_lr.base_batch_size of the config')
     parser.add_argument(
         '--tensorboard',
         action='store_true',
@@ -95,6 +96,11 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise ValueError(
+                '--auto-scale-lr needs the batch size the config\'s lrs are '
+                'meant for: add auto_scale_lr = dict(base_batch_size=N) to '
+                'the config (mmpretrain\'s convention)')
         cfg.auto_scale_lr.enable = True
     if args.tensorboard:
         cli.enable_tensorboard(cfg)

@@ -4,6 +4,9 @@
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['switokd_mm'], allow_failed_imports=False)
+# weights-only checkpoint loading, atomic checkpoint rotation, checked resumes
+# (also under mmpretrain's own tools/train.py)
+runner_type = 'SafeRunner'
 
 default_hooks = dict(
     checkpoint=dict(

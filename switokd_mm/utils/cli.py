@@ -10,6 +10,7 @@ from mmengine.runner import Runner
 
 from .dist_env import init_cpu_process_group
 from .quiet import quiet_logger
+from .safe_loading import enable_safe_checkpoints
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
@@ -63,9 +64,13 @@ def enable_tensorboard(cfg: Config) -> None:
 
 
 def build_runner(cfg: Config) -> Runner:
-    """mmengine's default Runner, or the one named by ``runner_type``; its
-    logger drops the third-party notices of :mod:`.quiet`."""
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+    """The runner named by ``runner_type``, by default
+    :class:`~switokd_mm.engine.runner.SafeRunner`; safe checkpoint loading
+    is on whichever runner the config names; its logger drops the
+    third-party notices of :mod:`.quiet`."""
+    from switokd_mm.engine.runner import SafeRunner
+    enable_safe_checkpoints()
+    runner = SafeRunner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
     quiet_logger(runner.logger)
     if not torch.cuda.is_available():

@@ -1,4 +1,5 @@
 """Checks that run before a Runner is built, so bad input fails early."""
+import os
 import os.path as osp
 from typing import Iterator, Sequence
 
@@ -34,7 +35,9 @@ def _dataset_cfgs(dataset: dict) -> Iterator[dict]:
 
 
 def check_data_roots(cfg: Config, loaders: Sequence[str]) -> None:
-    """Raise if a dataloader's ``data_root`` directory does not exist.
+    """Raise if a dataloader's ``data_root`` directory is missing or empty
+    (mmpretrain would advise ``download=True``, which is not offered for
+    every dataset and never for ImageNet).
 
     Args:
         cfg: the full config.
@@ -51,12 +54,12 @@ def check_data_roots(cfg: Config, loaders: Sequence[str]) -> None:
             continue
         for dataset in _dataset_cfgs(loader_cfg['dataset']):
             root = dataset.get('data_root')
-            if root and not osp.isdir(root):
-                hint = DATASET_HINTS.get(
-                    dataset.get('type'),
-                    'see the dataset section of the README')
-                raise FileNotFoundError(
-                    f'{loader}: dataset directory {root!r} of '
-                    f"{dataset.get('type')} does not exist. To get the data, "
-                    f'{hint}; or point data_root elsewhere with '
-                    f'--cfg-options.')
+            if not root or (osp.isdir(root) and os.listdir(root)):
+                continue
+            state = 'is empty' if osp.isdir(root) else 'does not exist'
+            hint = DATASET_HINTS.get(
+                dataset.get('type'), 'see the dataset section of the README')
+            raise FileNotFoundError(
+                f'{loader}: dataset directory {root!r} of '
+                f"{dataset.get('type')} {state}. To get the data, {hint}; "
+                f'or point data_root elsewhere with --cfg-options.')

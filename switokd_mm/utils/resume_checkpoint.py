@@ -1,11 +1,15 @@
 """Which checkpoint ``--resume`` (without a path) continues from."""
+import glob
 import logging
 import os.path as osp
-from glob import glob
+import re
 from typing import Optional
 
 from mmengine.logging import print_log
 from mmengine.runner import find_latest_checkpoint
+
+#: names of the checkpoints mmengine's CheckpointHook writes during training
+TRAINING_CHECKPOINT = re.compile(r'(epoch|iter)_\d+\.pth')
 
 
 def find_resume_checkpoint(work_dir: str) -> Optional[str]:
@@ -23,15 +27,16 @@ def find_resume_checkpoint(work_dir: str) -> Optional[str]:
 
     Returns:
         str | None: path of the checkpoint, or None when the directory holds
-        no training checkpoint (``best_*.pth`` files are not resumable
-        points of a run).
+        no training checkpoint. Only ``epoch_N.pth`` and ``iter_N.pth``
+        (what ``CheckpointHook`` writes) are candidates: ``best_*.pth`` and
+        exported networks are not resumable points of a run.
     """
     named = find_latest_checkpoint(work_dir) or ''
     if named and osp.isfile(named):
         return named
     candidates = [
-        path for path in glob(osp.join(work_dir, '*.pth'))
-        if not osp.basename(path).startswith('best_')
+        path for path in glob.glob(osp.join(glob.escape(work_dir), '*.pth'))
+        if TRAINING_CHECKPOINT.fullmatch(osp.basename(path))
     ]
     if not candidates:
         return None

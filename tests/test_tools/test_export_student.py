@@ -97,3 +97,30 @@ def test_switokd_backbone_config_imports_the_plugin(tmp_path):
     exported = network_config(cfg, 'student')
     assert exported.custom_imports.imports == ['switokd_mm.models.backbones']
     assert exported.model.backbone.type == 'CifarResNet'
+
+
+def test_stored_config_with_code_is_never_executed(switokd_checkpoint,
+                                                   tmp_path):
+    """Without --config the stored config is parsed, not executed: a
+    code-carrying one is refused and its code does not run."""
+    from switokd_mm.utils.literal_config import UnsafeConfigError
+    _, path = switokd_checkpoint
+    checkpoint = torch.load(path, weights_only=True)
+    marker = tmp_path / 'pwned'
+    checkpoint['meta']['cfg'] += (
+        f"\nimport os\nx = os.system('touch {marker}')\n")
+    evil = tmp_path / 'evil.pth'
+    torch.save(checkpoint, evil)
+    with pytest.raises(UnsafeConfigError, match='plain values'):
+        export(str(evil), str(tmp_path / 'out'))
+    assert not marker.exists()
+
+
+def test_pickle_payload_is_refused(tmp_path):
+    from switokd_mm.utils import UnsafeCheckpointError
+    from tests.test_utils.test_safe_checkpoint import Payload
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': {}, 'meta': Payload(marker)}, tmp_path / 'e.pth')
+    with pytest.raises(UnsafeCheckpointError):
+        export(str(tmp_path / 'e.pth'), str(tmp_path / 'out'))
+    assert not marker.exists()

@@ -6,7 +6,13 @@ import torch
 from mmengine.fileio import get_file_backend
 from mmengine.runner.checkpoint import _load_checkpoint, save_checkpoint
 
-from switokd_mm.utils import AtomicLocalBackend
+from switokd_mm.utils import AtomicLocalBackend, enable_safe_checkpoints
+
+
+@pytest.fixture(autouse=True)
+def safe_checkpoints():
+    """What SafeRunner and the tools switch on."""
+    enable_safe_checkpoints()
 
 
 def test_local_paths_use_the_atomic_backend(tmp_path):

@@ -30,6 +30,13 @@ def test_wrapped_dataset_is_checked(tmp_path):
             ('train_dataloader', ))
 
 
+def test_empty_root_gets_our_advice_not_download(tmp_path):
+    with pytest.raises(FileNotFoundError, match='is empty') as error:
+        check_data_roots(cfg_with_root(tmp_path), ('train_dataloader', ))
+    assert 'dataset-fashion-mnist' in str(error.value)
+
+
 def test_existing_root_passes(tmp_path):
+    (tmp_path / 'train-images-idx3-ubyte').write_bytes(b'')
     check_data_roots(
         cfg_with_root(tmp_path), ('train_dataloader', 'val_dataloader'))

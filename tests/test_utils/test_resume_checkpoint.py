@@ -35,3 +35,13 @@ def test_nothing_to_resume(tmp_path):
     assert find_resume_checkpoint(str(tmp_path)) is None
     make_checkpoints(tmp_path, 'best_accuracy_top1_epoch_1.pth')
     assert find_resume_checkpoint(str(tmp_path)) is None
+
+
+def test_only_training_checkpoints_of_the_run_are_candidates(tmp_path):
+    """An exported network or a best checkpoint is never resumed from."""
+    make_checkpoints(tmp_path, 'student.pth', 'best_accuracy_top1_epoch_2.pth',
+                     'epoch_1.pth')
+    assert find_resume_checkpoint(str(tmp_path)) == str(tmp_path /
+                                                        'epoch_1.pth')
+    (tmp_path / 'epoch_1.pth').unlink()
+    assert find_resume_checkpoint(str(tmp_path)) is None

@@ -5,7 +5,14 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils import UnsafeCheckpointError, load_local_checkpoint
+from switokd_mm.utils import (UnsafeCheckpointError, enable_safe_checkpoints,
+                              load_local_checkpoint)
+
+
+@pytest.fixture(autouse=True)
+def safe_checkpoints():
+    """What SafeRunner and the tools switch on."""
+    enable_safe_checkpoints()
 
 
 class Payload:
@@ -71,3 +78,37 @@ def test_getattr_only_reaches_history_buffer_statistics(tmp_path, name):
     else:
         with pytest.raises(UnsafeCheckpointError, match='only'):
             _load_checkpoint(str(path))
+
+
+def test_numpy_1x_checkpoint_loads(tmp_path):
+    """A file written under numpy 1.x names numpy's reconstructors
+    ``numpy.core.multiarray.*``: rewrite a numpy 2 file that way (same
+    bytes otherwise) and load it."""
+    import zipfile
+
+    import numpy as np
+    from mmengine.logging import HistoryBuffer
+    buffer = HistoryBuffer()
+    buffer.update(np.float64(2.5))
+    path, old = tmp_path / 'np2.pth', tmp_path / 'np1.pth'
+    torch.save({'meta': {'buffer': buffer, 'array': np.arange(3.)}}, path)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(old, 'w') as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith('data.pkl'):
+                assert b'numpy._core.multiarray' in data
+                data = data.replace(b'numpy._core.multiarray',
+                                    b'numpy.core.multiarray')
+            dst.writestr(item, data)
+    loaded = _load_checkpoint(str(old))
+    assert loaded['meta']['buffer'].current() == 2.5
+    assert np.array_equal(loaded['meta']['array'], np.arange(3.))
+    # without the numpy 1.x names the same file is refused
+    from switokd_mm.utils import allowed_checkpoint_globals
+    numpy2_only = [
+        g for g in allowed_checkpoint_globals()
+        if not (isinstance(g, tuple) and g[1].startswith('numpy.core'))
+    ]
+    with torch.serialization.safe_globals(numpy2_only), pytest.raises(
+            Exception, match='numpy.core.multiarray'):
+        torch.load(old, weights_only=True)

@@ -41,8 +41,8 @@ from switokd_mm.models.wrappers import \
 from tools.benchmarks.speed import PAIR  # noqa: E402
 from tools.benchmarks.speed_stats import (bootstrap, medians,  # noqa: E402
                                           ratio, resample_indices)
-from tools.benchmarks.speed_variants import (build,  # noqa: E402
-                                             synthetic_batch)
+from tools.benchmarks.speed_variants import build  # noqa: E402
+from tools.benchmarks.speed_variants import synthetic_batch
 
 MODES = {'learning': 'switokd_learning', 'expert': 'switokd_expert'}
 

@@ -9,10 +9,11 @@ IDX files from its ``data_root``. Example::
 """
 import argparse
 import gzip
-import os
 import shutil
 import sys
 from pathlib import Path
+
+from switokd_mm.utils.atomic_write import atomic_write
 
 FILES = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
          't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')
@@ -45,11 +46,9 @@ def prepare(src: Path, out: Path) -> None:
         target = out / name
         if target.is_file():
             continue
-        partial = out / f'{name}.partial'
         with gzip.open(src / f'{name}.gz', 'rb') as fin, \
-                open(partial, 'wb') as fout:
+                atomic_write(target) as fout:
             shutil.copyfileobj(fin, fout)
-        os.replace(partial, target)
     print(f'Fashion-MNIST ready in {out}')
 
 

@@ -7,7 +7,10 @@
 Writes, per network, ``OUT_DIR/<network>.pth`` (an ``ImageClassifier``
 state dict without the ``student.`` prefix, no optimizer, no teacher) and
 ``OUT_DIR/<network>.py`` (a standalone mmpretrain config: the network,
-its data preprocessor and the test data settings). mmpretrain's own
+its data preprocessor and the test data settings). Without ``--config``
+the config stored in the checkpoint is read without executing it (plain
+values only, see :func:`switokd_mm.utils.literal_config.parse_literal_config`);
+the checkpoint itself is loaded weights-only. mmpretrain's own
 ``tools/test.py``, ``init_model``/``get_model`` and
 ``ImageClassificationInferencer`` load them; only a network built from
 switokd_mm's CIFAR backbones needs switokd_mm installed (the config then
@@ -24,7 +27,9 @@ from mmengine.config import Config
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmpretrain.registry import METRICS, MODELS
 
-import switokd_mm  # noqa: F401  (registers the plugin, safe loading)
+import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.utils import atomic_write, enable_safe_checkpoints
+from switokd_mm.utils.literal_config import parse_literal_config
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -122,23 +127,18 @@ def network_state_dict(state_dict: Dict[str, torch.Tensor],
     return weights
 
 
-def _save_atomically(obj: Any, path: str) -> None:
-    partial = f'{path}.partial'
-    torch.save(obj, partial)
-    os.replace(partial, path)
-
-
 def export(checkpoint: str,
            out_dir: str,
            networks=('student', ),
            config: Optional[str] = None) -> Dict[str, str]:
     """Export networks of a SwitOKD checkpoint; returns their file stems."""
+    enable_safe_checkpoints()
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     meta = ckpt.get('meta', {})
     if config is not None:
         cfg = Config.fromfile(config)
     elif 'cfg' in meta:
-        cfg = Config.fromstring(meta['cfg'], file_format='.py')
+        cfg = parse_literal_config(meta['cfg'])
     else:
         raise ValueError(f'{checkpoint} stores no config; pass --config')
     os.makedirs(out_dir, exist_ok=True)
@@ -146,13 +146,15 @@ def export(checkpoint: str,
     for network in networks:
         stem = osp.join(out_dir, network)
         network_config(cfg, network).dump(f'{stem}.py')
-        _save_atomically(
-            dict(
-                state_dict=network_state_dict(ckpt['state_dict'], network),
-                meta=dict(
-                    dataset_meta=meta.get('dataset_meta'),
-                    exported_from=osp.abspath(checkpoint),
-                    network=network)), f'{stem}.pth')
+        with atomic_write(f'{stem}.pth') as f:
+            torch.save(
+                dict(
+                    state_dict=network_state_dict(ckpt['state_dict'],
+                                                  network),
+                    meta=dict(
+                        dataset_meta=meta.get('dataset_meta'),
+                        exported_from=osp.abspath(checkpoint),
+                        network=network)), f)
         stems[network] = stem
     return stems
 

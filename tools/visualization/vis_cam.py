@@ -28,14 +28,16 @@ from mmcv.transforms import Compose  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.dataset import default_collate  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
 from mmpretrain.registry import MODELS  # noqa: E402
 from pytorch_grad_cam import GradCAM  # noqa: E402
 from pytorch_grad_cam.utils.image import show_cam_on_image  # noqa: E402
 from pytorch_grad_cam.utils.model_targets import \
     ClassifierOutputTarget  # noqa: E402
 
-import switokd_mm  # noqa: E402,F401  (registers the plugin, safe loading)
+import switokd_mm  # noqa: E402,F401  (registers the plugin)
+from switokd_mm.utils import enable_safe_checkpoints  # noqa: E402
+from switokd_mm.utils.checkpoint_checks import \
+    load_network_weights  # noqa: E402
 
 NETWORKS = ('teacher', 'student')
 
@@ -83,8 +85,8 @@ def load_model(config: str, checkpoint: str) -> tuple:
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     cfg.model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     model = MODELS.build(cfg.model)
-    meta = load_checkpoint(
-        model, checkpoint, map_location='cpu').get('meta', {})
+    enable_safe_checkpoints()
+    meta = load_network_weights(model, checkpoint).get('meta', {})
     classes = (meta.get('dataset_meta') or {}).get('classes')
     return cfg, model.eval(), classes
 

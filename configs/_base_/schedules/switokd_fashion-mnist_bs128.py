@@ -7,6 +7,8 @@ optim_wrapper = dict(
     student=dict(optimizer=_sgd),
     teacher=dict(optimizer=_sgd))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=2)
+# the lrs above are for a total batch of 128 (--auto-scale-lr scales them)
+auto_scale_lr = dict(base_batch_size=128)
 
 # mmengine's epoch loop, able to resume in the middle of an epoch
 train_cfg = dict(

@@ -1,3 +1,4 @@
 from .resumable_loop import ResumableEpochBasedTrainLoop
+from .safe_runner import SafeRunner
 
-__all__ = ['ResumableEpochBasedTrainLoop']
+__all__ = ['ResumableEpochBasedTrainLoop', 'SafeRunner']

@@ -2,6 +2,7 @@
 import itertools
 from typing import Any, Iterator, Tuple
 
+import torch.nn as nn
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import LOOPS
 
@@ -32,10 +33,44 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         **kwargs: ``val_begin``, ``val_interval``, ``dynamic_intervals`` of
             ``EpochBasedTrainLoop``.
 
+    A run resumed from the checkpoint written at the end of an epoch (it is
+    written before that epoch's validation) first validates that epoch: an
+    interruption during validation would otherwise leave it never
+    validated. When the interrupted run had finished that validation, it
+    is repeated (same weights, same metrics).
+
     Config: ``train_cfg = dict(type='ResumableEpochBasedTrainLoop',
     max_epochs=..., val_interval=...)`` (mmengine allows no ``by_epoch``
     next to a ``type``).
     """
+
+    def run(self) -> nn.Module:
+        """mmengine's loop, which first validates a resumed epoch that may
+        not have been validated."""
+        self.runner.call_hook('before_train')
+        if self._resumed_at_epoch_end() and self._validation_due():
+            self.runner.logger.info(
+                f'Validating epoch {self._epoch}, the epoch the run resumes '
+                f'after (its checkpoint was written before its validation)')
+            self.runner.val_loop.run()
+        while self._epoch < self._max_epochs and not self.stop_training:
+            self.run_epoch()
+            self._decide_current_val_interval()
+            if self._validation_due():
+                self.runner.val_loop.run()
+        self.runner.call_hook('after_train')
+        return self.runner.model
+
+    def _resumed_at_epoch_end(self) -> bool:
+        return (self._iter > 0 and self._epoch > 0
+                and self._iter == self._epoch * len(self.dataloader))
+
+    def _validation_due(self) -> bool:
+        """Whether the epoch just finished is one to validate."""
+        return (self.runner.val_loop is not None
+                and self._epoch >= self.val_begin
+                and (self._epoch % self.val_interval == 0
+                     or self._epoch == self._max_epochs))
 
     def run_epoch(self) -> None:
         """Train the epoch's batches that are not trained yet."""

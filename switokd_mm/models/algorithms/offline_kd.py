@@ -6,6 +6,7 @@ from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
+from switokd_mm.utils.checkpoint_checks import load_network_weights
 from ..losses import ce_with_distillation
 from ..utils import check_finite, check_hyper_parameters
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
@@ -23,8 +24,10 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
         teacher: config of the teacher classifier.
         teacher_ckpt: the teacher's trained weights: a plain classifier
             checkpoint, e.g. from ``tools/model_converters/export_student.py
-            --networks teacher`` or an mmpretrain training run. Loaded with
-            the model's weights (``init_cfg`` of type ``Pretrained``).
+            --networks teacher`` or an mmpretrain training run, or a
+            two-network training checkpoint (its ``teacher.*`` weights are
+            taken). Loaded by :meth:`init_weights`; every teacher weight
+            must be in the file, in its shape, or loading fails.
         alpha: weight of the cross-entropy; ``1 - alpha`` weighs the
             distillation term.
         tau: distillation temperature (the paper uses 2-3 for KD).
@@ -50,10 +53,6 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
         if alpha > 1:
             raise ValueError(f'OfflineKD: alpha must lie in [0, 1], got '
                              f'{alpha}')
-        if isinstance(teacher, dict):
-            teacher = dict(
-                teacher,
-                init_cfg=dict(type='Pretrained', checkpoint=teacher_ckpt))
         super().__init__(
             student,
             teacher,
@@ -61,7 +60,13 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.alpha, self.tau = alpha, tau
+        self.teacher_ckpt = teacher_ckpt
         self.teacher.requires_grad_(False)
+
+    def init_weights(self) -> None:
+        """Initialise the student; load the teacher from ``teacher_ckpt``."""
+        super().init_weights()
+        load_network_weights(self.teacher, self.teacher_ckpt, 'teacher')
 
     def train(self, mode: bool = True) -> 'OfflineKD':
         """Switch the student's mode; the teacher always stays in eval."""

@@ -72,3 +72,22 @@ def test_checkpoint_from_another_epoch_length_is_refused():
     train_loop._epoch = 1  # epoch 2 would start at iteration 3
     with pytest.raises(RuntimeError, match='an epoch has 3 batches'):
         train_loop.run_epoch()
+
+
+@pytest.mark.parametrize('iters, epoch, validated', [
+    (3, 1, True),  # end of epoch 1: validation may have been interrupted
+    (6, 2, True),  # end of the last epoch
+    (4, 1, False),  # mid-epoch checkpoint: epoch 1 was validated before
+    (0, 0, False),  # a fresh run
+])
+def test_resume_after_an_epoch_validates_it_first(iters, epoch, validated):
+    runner = FakeRunner()
+    validations = []
+    runner.val_loop = SimpleNamespace(run=lambda: validations.append(1))
+    train_loop = loop(runner, trained_iters=iters)
+    train_loop._epoch = epoch
+    train_loop.run_epoch = lambda: setattr(train_loop, '_epoch',
+                                           train_loop._epoch + 1)
+    train_loop.run()
+    # one validation per epoch the loop trains, plus the resumed one
+    assert len(validations) == (2 - epoch) + validated

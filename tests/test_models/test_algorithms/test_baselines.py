@@ -150,3 +150,34 @@ def test_kdcl_trains_both_towards_the_ensemble():
             expected.item(), rel=1e-5)
     assert not torch.equal(model.student.head.fc.weight, w_s)
     assert not torch.equal(model.teacher.head.fc.weight, w_t)
+
+
+def test_offline_kd_takes_the_teacher_of_a_training_checkpoint(
+        teacher_ckpt, tmp_path):
+    """A two-network training checkpoint: its ``teacher.*`` weights."""
+    path, saved = teacher_ckpt
+    weights = torch.load(path, weights_only=True)['state_dict']
+    both = {f'teacher.{k}': v for k, v in weights.items()}
+    both.update({f'student.{k}': v + 1 for k, v in weights.items()})
+    torch.save({'state_dict': both}, tmp_path / 'switokd.pth')
+    model = build_offline((tmp_path / 'switokd.pth', saved))
+    for key, value in saved.items():
+        assert torch.equal(model.teacher.state_dict()[key], value), key
+
+
+def test_offline_kd_refuses_a_checkpoint_that_does_not_fit(tmp_path):
+    torch.save({'state_dict': {'other.weight': torch.ones(1)}},
+               tmp_path / 'other.pth')
+    with pytest.raises(RuntimeError, match='other.pth holds none'):
+        build_offline((tmp_path / 'other.pth', None))
+
+
+def test_offline_kd_teacher_ckpt_payload_is_refused(tmp_path):
+    from switokd_mm.utils import UnsafeCheckpointError, enable_safe_checkpoints
+    from tests.test_utils.test_safe_checkpoint import Payload
+    enable_safe_checkpoints()  # as SafeRunner does
+    marker = tmp_path / 'pwned'
+    torch.save({'state_dict': Payload(marker)}, tmp_path / 'evil.pth')
+    with pytest.raises(UnsafeCheckpointError):
+        build_offline((tmp_path / 'evil.pth', None))
+    assert not marker.exists()

@@ -1,0 +1,155 @@
+"""mmengine's Runner with safe checkpoints and checked resumes."""
+import copy
+from typing import Callable, Dict, Optional, Union
+
+from mmengine.model import is_model_wrapper
+from mmengine.registry import RUNNERS
+from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
+from mmengine.runner.checkpoint import (_load_checkpoint,
+                                        _load_checkpoint_to_model)
+
+from switokd_mm.engine.hooks import SafeCheckpointHook
+from switokd_mm.utils.checkpoint_checks import (check_weights_fit,
+                                                is_mid_epoch, revised_keys,
+                                                run_differences)
+from switokd_mm.utils.data_checks import check_dataloader
+from switokd_mm.utils.safe_loading import enable_safe_checkpoints
+
+
+@RUNNERS.register_module()
+class SafeRunner(Runner):
+    """A Runner that never runs code from a checkpoint, loses no work on a
+    kill and refuses checkpoints that do not fit.
+
+    - Building it calls :func:`~switokd_mm.utils.enable_safe_checkpoints`
+      (weights-only loading for every scheme, atomic local writes).
+    - A checkpoint's ``meta['config']`` string is dropped when loaded:
+      mmengine's ``resume`` would execute it (``Config.fromstring``) to
+      read the GPU count; the world size is compared from
+      ``meta['run']`` instead, which this runner writes.
+    - Loading weights that fit none of the model, or none of one of its
+      networks, is an error; a resume also needs the same architecture
+      and a training checkpoint (epoch, iteration, optimizer).
+    - A resume with another world size, batch size or dataset length is
+      refused when the checkpoint is inside an epoch (and, for the world
+      size, without ``auto_scale_lr``); at an epoch boundary it is logged.
+    - The ``checkpoint`` default hook of type ``CheckpointHook`` becomes a
+      :class:`~switokd_mm.engine.hooks.SafeCheckpointHook` (new checkpoint
+      complete before an old one is removed).
+    - An empty training epoch and labels outside ``[0, num_classes)`` stop
+      the run before training (:func:`check_dataloader`).
+
+    Config: ``runner_type = 'SafeRunner'`` (set by switokd_mm's runtime
+    configs; tools/train.py and tools/test.py use it by default).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        enable_safe_checkpoints()
+        self._resuming = False
+        super().__init__(*args, **kwargs)
+
+    def register_default_hooks(self, hooks: Optional[Dict] = None) -> None:
+        hooks = copy.copy(hooks) if hooks is not None else {}
+        checkpoint = hooks.get('checkpoint',
+                               dict(type='CheckpointHook', interval=1))
+        if isinstance(checkpoint, dict) and \
+                checkpoint.get('type') == 'CheckpointHook':
+            hooks['checkpoint'] = dict(checkpoint, type=SafeCheckpointHook)
+        super().register_default_hooks(hooks)
+
+    def _checked(self, build: Callable, loop, name: str) -> BaseLoop:
+        """``build(loop)``, with :func:`check_dataloader` on a new loop."""
+        if isinstance(loop, BaseLoop):
+            return loop
+        loop = build(loop)
+        check_dataloader(loop.dataloader, self.model, name)
+        return loop
+
+    def build_train_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_train_loop, loop,
+                             'train_dataloader')
+
+    def build_val_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_val_loop, loop, 'val_dataloader')
+
+    def build_test_loop(self, loop) -> BaseLoop:
+        return self._checked(super().build_test_loop, loop,
+                             'test_dataloader')
+
+    def run_facts(self) -> dict:
+        """World size, per-rank batch size, dataset length and batches per
+        epoch of this run's training (saved in ``meta['run']``)."""
+        dataloader = self.train_loop.dataloader
+        epochs = isinstance(self.train_loop, EpochBasedTrainLoop)
+        return dict(
+            world_size=self.world_size,
+            batch_size=getattr(dataloader.batch_sampler, 'batch_size',
+                               dataloader.batch_size),
+            dataset_length=len(dataloader.dataset),
+            iters_per_epoch=len(dataloader) if epochs else None)
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args,
+                        **kwargs) -> None:
+        meta = dict(kwargs.pop('meta', None) or {}, run=self.run_facts())
+        super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        self._resuming = True
+        try:
+            super().resume(filename, *args, **kwargs)
+        finally:
+            self._resuming = False
+
+    def load_checkpoint(self,
+                        filename: str,
+                        map_location: Union[str, Callable] = 'cpu',
+                        strict: bool = False,
+                        revise_keys: list = [(r'^module.', '')]) -> dict:
+        """mmengine's ``load_checkpoint``, with the checks above before any
+        weight is copied."""
+        checkpoint = _load_checkpoint(filename, map_location=map_location)
+        meta = checkpoint.get('meta') or {}
+        meta.pop('config', None)  # never executed
+        model = self.model.module if is_model_wrapper(self.model) \
+            else self.model
+        state_dict = checkpoint.get('state_dict', checkpoint)
+        check_weights_fit(
+            model,
+            revised_keys(state_dict, revise_keys),
+            filename,
+            exact=self._resuming)
+        if self._resuming:
+            self._check_resumable(filename, checkpoint)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        checkpoint = _load_checkpoint_to_model(
+            model, checkpoint, strict, revise_keys=revise_keys)
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
+        return checkpoint
+
+    def _check_resumable(self, filename: str, checkpoint: dict) -> None:
+        """Refuse to resume from what is not a training checkpoint of a
+        run like this one."""
+        meta = checkpoint.get('meta') or {}
+        if not {'epoch', 'iter'} <= set(meta) or 'optimizer' not in checkpoint:
+            raise RuntimeError(
+                f'{filename} is not a training checkpoint (it lacks the '
+                f'epoch, iteration or optimizer state); resume from an '
+                f'epoch_*.pth / iter_*.pth of the run, or use it with '
+                f'load_from to start a new run from its weights')
+        saved = meta.get('run') or {}
+        differences = run_differences(saved, self.run_facts())
+        if not differences:
+            return
+        mid_epoch = is_mid_epoch(meta, saved)
+        scaled = bool((self.auto_scale_lr or {}).get('enable'))
+        world = any(d.startswith('world size') for d in differences)
+        what = '; '.join(differences)
+        if mid_epoch or (world and not scaled):
+            where = 'inside an epoch' if mid_epoch else 'without auto_scale_lr'
+            raise RuntimeError(
+                f'Refusing to resume from {filename} {where}: the run '
+                f'differs ({what}). Resume with the settings of the '
+                f'checkpoint, or start a new run with load_from.')
+        self.logger.warning(f'Resuming from {filename} at an epoch '
+                            f'boundary although the run differs: {what}')
