@@ -40,6 +40,8 @@ optim_wrapper = dict(
     student=dict(optimizer=dict(lr=0.01, **_sgd)),
     teacher=dict(optimizer=dict(lr=0.1, **_sgd)))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
+# the lrs above are for a total batch of 128 (--auto-scale-lr scales them)
+auto_scale_lr = dict(base_batch_size=128)
 
 # mmengine's epoch loop, able to resume in the middle of an epoch; the test
 # set is evaluated once, at the end

@@ -8,7 +8,8 @@ from tests.conftest import CONFIG, REPO
 from tools import train as train_tool
 
 DEMO = str(REPO / 'configs' /
-           'switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py')
+           'switokd-eq5_wrn16-1_resnet8-w4_1xb128-tlr0.1-slr0.01-3e_'
+           'fashion-mnist-20k.py')
 
 
 def merged(config, *extra):
