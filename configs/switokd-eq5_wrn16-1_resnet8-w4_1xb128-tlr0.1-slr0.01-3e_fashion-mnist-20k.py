@@ -36,7 +36,7 @@ train_dataloader = dict(dataset=dict(indices=20000))
 
 _sgd = dict(type='SGD', momentum=0.9, weight_decay=5e-4)
 optim_wrapper = dict(
-    constructor='SwitOKDOptimWrapperConstructor',
+    constructor='PerNetworkOptimWrapperConstructor',
     student=dict(optimizer=dict(lr=0.01, **_sgd)),
     teacher=dict(optimizer=dict(lr=0.1, **_sgd)))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)

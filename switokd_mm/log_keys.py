@@ -3,9 +3,9 @@
 A model's log variables hold, per (teacher, student) pair, ``switokd/<stat>``
 for the only pair of a two-network model, or ``switokd/<pair>/<stat>`` with
 several pairs (and ``switokd/<teacher>/paused``), for the stats ``gap``,
-``delta``, ``ds``, ``dt`` and ``expert``. ``ModeSwitchHook`` writes the exact
-per-iteration values as ``.../iter_<stat>`` scalars and per-epoch summaries
-as ``.../expert_fraction`` and ``.../num_switches``.
+``delta``, ``ds``, ``dt`` and ``expert``. ``SwitchingLoggerHook`` writes the
+exact per-iteration values as ``.../iter_<stat>`` scalars and per-epoch
+summaries as ``.../expert_fraction`` and ``.../num_switches``.
 """
 import re
 from typing import Dict, List, Optional
@@ -18,7 +18,7 @@ PAIR_STATS = ('gap', 'delta', 'ds', 'dt', 'expert')
 #: a model log variable of the switching: owner (pair or teacher) and stat
 LOG_VAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?'
                      r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
-#: a per-iteration scalar written by ModeSwitchHook
+#: a per-iteration scalar written by SwitchingLoggerHook
 ITER_SCALAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?iter_(?P<stat>\w+)$')
 
 

@@ -72,7 +72,7 @@ def test_config_builds(path):
         METRICS.build(evaluator)
     for hook in cfg.get('custom_hooks', []):
         HOOKS.build(hook)
-        if hook['type'] == 'ModeSwitchHook':  # needs the switching state
+        if hook['type'] == 'SwitchingLoggerHook':  # needs the switching state
             assert hasattr(model, 'num_expert_iters')
     # the test split is really the test split (FashionMNIST/MNIST trap)
     test_set = cfg.test_dataloader.dataset

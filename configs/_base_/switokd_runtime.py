@@ -1,5 +1,5 @@
 # Runtime shared by every SwitOKD config: mmpretrain's defaults plus the
-# plugin import, its distributed wrapper, the mode-switch hook and
+# plugin import, its distributed wrapper, the switching logger hook and
 # checkpoints ranked by the student.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
@@ -26,4 +26,4 @@ model_wrapper_cfg = dict(type='PerNetworkDistributedDataParallel')
 # ones). Baselines without switching use them alone:
 # custom_hooks = {{_base_._distill_hooks}}
 _distill_hooks = [dict(type='RandomStateHook')]
-custom_hooks = [dict(type='ModeSwitchHook', interval=1), *_distill_hooks]
+custom_hooks = [dict(type='SwitchingLoggerHook', interval=1), *_distill_hooks]

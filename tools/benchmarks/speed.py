@@ -149,7 +149,17 @@ def to_json(value):
 
 
 def main(argv=None) -> dict:
-    args = parse_args(argv)
+    """Run the benchmark; the caller's torch thread count is restored after
+    it (``main`` also runs inside other processes, e.g. the tests)."""
+    threads = torch.get_num_threads()
+    try:
+        return benchmark(parse_args(argv), argv)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def benchmark(args: argparse.Namespace, argv=None) -> dict:
+    """Measure, report and write what ``args`` asks for."""
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     cuda = args.device.startswith('cuda')

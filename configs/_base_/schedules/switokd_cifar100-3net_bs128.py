@@ -7,7 +7,7 @@
 _wrn_optimizer = dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)
 _mobilenet_optimizer = dict(type='Adam', lr=0.01, weight_decay=1e-4)
 optim_wrapper = dict(
-    constructor='SwitOKDOptimWrapperConstructor',
+    constructor='PerNetworkOptimWrapperConstructor',
     wrn16_10=dict(optimizer=_wrn_optimizer),
     wrn16_2=dict(optimizer=_wrn_optimizer),
     mobilenet=dict(optimizer=_mobilenet_optimizer))

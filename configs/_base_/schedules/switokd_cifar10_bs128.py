@@ -8,7 +8,7 @@
 _teacher_optimizer = dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4)
 _student_optimizer = _teacher_optimizer
 optim_wrapper = dict(
-    constructor='SwitOKDOptimWrapperConstructor',
+    constructor='PerNetworkOptimWrapperConstructor',
     student=dict(optimizer=_student_optimizer),
     teacher=dict(optimizer=_teacher_optimizer))
 param_scheduler = dict(

@@ -3,7 +3,7 @@
 # decay, the same for every network.
 _sgd = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
 optim_wrapper = dict(
-    constructor='SwitOKDOptimWrapperConstructor',
+    constructor='PerNetworkOptimWrapperConstructor',
     student=dict(optimizer=_sgd),
     teacher=dict(optimizer=_sgd))
 param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=2)

@@ -1,5 +1,5 @@
-from .mode_switch_hook import ModeSwitchHook
 from .random_state_hook import RandomStateHook
 from .safe_checkpoint_hook import SafeCheckpointHook
+from .switching_logger_hook import SwitchingLoggerHook
 
-__all__ = ['ModeSwitchHook', 'RandomStateHook', 'SafeCheckpointHook']
+__all__ = ['SwitchingLoggerHook', 'RandomStateHook', 'SafeCheckpointHook']

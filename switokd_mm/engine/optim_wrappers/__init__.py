@@ -1,8 +1,9 @@
 from .autocast_optim_wrapper import AutocastOptimWrapper
+from .per_network_optim_wrapper_constructor import \
+    PerNetworkOptimWrapperConstructor
 from .switchable_optim_wrapper_dict import SwitchableOptimWrapperDict
-from .switokd_optim_wrapper_constructor import SwitOKDOptimWrapperConstructor
 
 __all__ = [
     'AutocastOptimWrapper', 'SwitchableOptimWrapperDict',
-    'SwitOKDOptimWrapperConstructor'
+    'PerNetworkOptimWrapperConstructor'
 ]

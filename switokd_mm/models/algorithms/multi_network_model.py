@@ -19,7 +19,7 @@ class MultiNetworkModel(BaseModel):
     """Networks declared by name, each an mmpretrain classifier with a role.
 
     Each network is a submodule of its own name (checkpoint keys
-    ``<name>.*``; ``SwitOKDOptimWrapperConstructor`` finds it by name).
+    ``<name>.*``; ``PerNetworkOptimWrapperConstructor`` finds it by name).
     Inference: the first of ``eval_networks`` gives the samples'
     predictions, the others ride along in fields named after them (for
     :class:`PerNetworkMetric`).

@@ -129,7 +129,7 @@ class MultiSwitOKD(MultiNetworkModel):
         Args:
             data: a batch from the dataloader.
             optim_wrapper: one optimizer wrapper per network, by name
-                (built by ``SwitOKDOptimWrapperConstructor``).
+                (built by ``PerNetworkOptimWrapperConstructor``).
 
         Returns:
             dict: log variables: per network ``<name>/loss_ce``,

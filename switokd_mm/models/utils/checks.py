@@ -37,7 +37,7 @@ def check_optim_wrapper(optim_wrapper, names: Sequence[str],
     if not isinstance(optim_wrapper, SwitchableOptimWrapperDict):
         raise TypeError(
             f'{owner} needs one optimizer per network: set optim_wrapper = '
-            "dict(constructor='SwitOKDOptimWrapperConstructor', "
+            "dict(constructor='PerNetworkOptimWrapperConstructor', "
             'student=dict(optimizer=...), ...); got '
             f'{type(optim_wrapper).__name__}')
     missing = set(names) - set(optim_wrapper.keys())

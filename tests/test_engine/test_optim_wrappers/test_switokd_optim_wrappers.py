@@ -23,7 +23,7 @@ def build(cfg_student=None, cfg_teacher=None, **extra):
     model = TwoNets()
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(
-            type='SwitOKDOptimWrapperConstructor',
+            type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg=cfg,
             **extra))
     return model, constructor(model)
@@ -88,7 +88,7 @@ def test_constructor_bad_config(cfg, extra, match):
     with pytest.raises(ValueError, match=match):
         OPTIM_WRAPPER_CONSTRUCTORS.build(
             dict(
-                type='SwitOKDOptimWrapperConstructor',
+                type='PerNetworkOptimWrapperConstructor',
                 optim_wrapper_cfg=cfg,
                 **extra))
 
@@ -96,7 +96,7 @@ def test_constructor_bad_config(cfg, extra, match):
 def test_constructor_unknown_network():
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(
-            type='SwitOKDOptimWrapperConstructor',
+            type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg=dict(
                 assistant=dict(optimizer=dict(type='SGD', lr=0.1)))))
     with pytest.raises(ValueError, match="no network 'assistant'"):
@@ -116,7 +116,7 @@ def test_each_network_keeps_its_wrapper_type():
 def test_none_entry_is_dropped():
     constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(
-            type='SwitOKDOptimWrapperConstructor',
+            type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg=dict(
                 student=dict(optimizer=dict(type='SGD', lr=0.1)),
                 teacher=None)))

@@ -33,7 +33,7 @@ def build(roles, **kwargs):
         optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=5e-4))
     optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(
-            type='SwitOKDOptimWrapperConstructor',
+            type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg={name: copy.deepcopy(sgd)
                                for name in roles}))(
                                    model)
@@ -187,7 +187,7 @@ def test_multi_kdcl_uses_the_ensemble_of_all_networks():
         set_linear(getattr(model, name), weight)
     optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
         dict(
-            type='SwitOKDOptimWrapperConstructor',
+            type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg={
                 name: dict(optimizer=dict(type='SGD', lr=0.1))
                 for name in weights

@@ -10,13 +10,13 @@ from .switchable_optim_wrapper_dict import SwitchableOptimWrapperDict
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class SwitOKDOptimWrapperConstructor:
+class PerNetworkOptimWrapperConstructor:
     """Build a :class:`SwitchableOptimWrapperDict` from per-network configs.
 
     Example::
 
         optim_wrapper = dict(
-            constructor='SwitOKDOptimWrapperConstructor',
+            constructor='PerNetworkOptimWrapperConstructor',
             student=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
             teacher=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9),
                          paramwise_cfg=dict(norm_decay_mult=0.)))
@@ -37,19 +37,19 @@ class SwitOKDOptimWrapperConstructor:
                  optim_wrapper_cfg: dict,
                  paramwise_cfg: Optional[dict] = None) -> None:
         if paramwise_cfg is not None:
-            raise ValueError('SwitOKDOptimWrapperConstructor: set '
+            raise ValueError('PerNetworkOptimWrapperConstructor: set '
                              'paramwise_cfg inside each network entry')
         optim_wrapper_cfg = {
             name: cfg
             for name, cfg in optim_wrapper_cfg.items() if cfg is not None
         }
         if not optim_wrapper_cfg:
-            raise ValueError('SwitOKDOptimWrapperConstructor: no network '
+            raise ValueError('PerNetworkOptimWrapperConstructor: no network '
                              'entries (expected e.g. student=..., '
                              'teacher=...)')
         for name, cfg in optim_wrapper_cfg.items():
             if not isinstance(cfg, dict) or 'optimizer' not in cfg:
-                raise ValueError(f'SwitOKDOptimWrapperConstructor: entry '
+                raise ValueError(f'PerNetworkOptimWrapperConstructor: entry '
                                  f'{name!r} must be a dict with an '
                                  f'`optimizer`; got {cfg!r}')
         self.optim_wrapper_cfg = optim_wrapper_cfg
@@ -61,8 +61,9 @@ class SwitOKDOptimWrapperConstructor:
         for name, cfg in self.optim_wrapper_cfg.items():
             network = getattr(model, name, None)
             if not isinstance(network, nn.Module):
-                raise ValueError(f'SwitOKDOptimWrapperConstructor: the model '
-                                 f'has no network {name!r} to optimise')
+                raise ValueError(
+                    f'PerNetworkOptimWrapperConstructor: the model '
+                    f'has no network {name!r} to optimise')
             if is_model_wrapper(network):  # one DDP per network
                 network = network.module
             wrappers[name] = build_optim_wrapper(network, cfg)

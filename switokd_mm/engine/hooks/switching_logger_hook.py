@@ -10,13 +10,15 @@ from switokd_mm.log_keys import LOG_VAR, stat_key
 
 #: Counters the model keeps as buffers (and thus in checkpoints).
 COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')
-#: the checkpoint entry holding the counters at the start of the epoch
+#: the checkpoint entry holding the counters at the start of the epoch (the
+#: hook's former name, kept so that older checkpoints resume exactly)
 CHECKPOINT_KEY = 'mode_switch_hook'
 
 
 @HOOKS.register_module()
-class ModeSwitchHook(Hook):
-    """Send SwitOKD's mode decisions to every visualizer backend.
+class SwitchingLoggerHook(Hook):
+    """Log SwitOKD's mode decisions to every visualizer backend (it only
+    logs: the switching itself happens in the model's ``train_step``).
 
     Per iteration (every ``interval``) it writes the exact G, delta, ds, dt
     and mode as ``switokd/iter_<name>`` scalars (the logger's own
@@ -36,8 +38,9 @@ class ModeSwitchHook(Hook):
 
     def __init__(self, interval: int = 1) -> None:
         if interval < 1:
-            raise ValueError(f'ModeSwitchHook: interval must be >= 1, got '
-                             f'{interval}')
+            raise ValueError(
+                f'SwitchingLoggerHook: interval must be >= 1, got '
+                f'{interval}')
         self.interval = interval
         self._epoch_start: Optional[Dict[str, torch.Tensor]] = None
 
@@ -108,9 +111,10 @@ def _counters(runner) -> Dict[str, torch.Tensor]:
         name for name in (*COUNTERS, 'pair_names') if not hasattr(model, name)
     ]
     if missing:
-        raise TypeError(f'ModeSwitchHook needs a SwitOKD-style model with '
-                        f'{COUNTERS} buffers; {type(model).__name__} lacks '
-                        f'{missing}')
+        raise TypeError(
+            f'SwitchingLoggerHook needs a SwitOKD-style model with '
+            f'{COUNTERS} buffers; {type(model).__name__} lacks '
+            f'{missing}')
     return {
         name: getattr(model, name).detach().clone().cpu()
         for name in COUNTERS

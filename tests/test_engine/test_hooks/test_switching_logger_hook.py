@@ -1,11 +1,11 @@
-"""ModeSwitchHook: per-iteration scalars and per-epoch summaries."""
+"""SwitchingLoggerHook: per-iteration scalars and per-epoch summaries."""
 import logging
 from types import SimpleNamespace
 
 import pytest
 import torch
 
-from switokd_mm.engine.hooks import ModeSwitchHook
+from switokd_mm.engine.hooks import SwitchingLoggerHook
 
 
 class RecordingVisualizer:
@@ -47,7 +47,7 @@ def outputs(expert):
 
 
 def test_every_interval_iteration_is_written():
-    hook = ModeSwitchHook(interval=2)
+    hook = SwitchingLoggerHook(interval=2)
     runner = fake_runner(counters(0, 0, 0))
     for it in range(4):
         runner.iter = it
@@ -64,7 +64,7 @@ def test_every_interval_iteration_is_written():
 
 
 def test_epoch_summary_is_the_difference_of_the_counters():
-    hook = ModeSwitchHook()
+    hook = SwitchingLoggerHook()
     runner = fake_runner(counters(10, 4, 3))  # state of a resumed run
     hook.before_train_epoch(runner)
     runner.model = counters(18, 10, 5)  # 8 iterations later
@@ -78,9 +78,10 @@ def test_epoch_summary_is_the_difference_of_the_counters():
 
 def test_requires_a_switching_model():
     with pytest.raises(TypeError, match='num_expert_iters'):
-        ModeSwitchHook().before_train_epoch(fake_runner(torch.nn.Linear(1, 1)))
+        SwitchingLoggerHook().before_train_epoch(
+            fake_runner(torch.nn.Linear(1, 1)))
 
 
 def test_bad_interval():
     with pytest.raises(ValueError, match='interval'):
-        ModeSwitchHook(interval=0)
+        SwitchingLoggerHook(interval=0)
