@@ -79,14 +79,7 @@ def adaptive_threshold(ds: Tensor, dt: Tensor) -> Tensor:
 
 
 def ratio_threshold(ds: Tensor, dt: Tensor) -> Tensor:
-    """Variant of Eq. 13 with ``r = dt / ds`` (the paper's Fig. 4e).
-
-    Args:
-        ds: student-to-target distance.
-        dt: teacher-to-target distance.
-
-    Returns:
-        Tensor: the threshold delta.
+    """:func:`adaptive_threshold` with ``r = dt / ds`` (the paper's Fig. 4e).
     """
     return ds - torch.exp(-_safe_ratio(dt, ds)) * dt
 
