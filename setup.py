@@ -43,7 +43,8 @@ setup(
     'ECCV 2022) for the OpenMMLab stack',
     long_description=(HERE / 'README.md').read_text(),
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools', 'tools.*')),
+    packages=find_packages(
+        exclude=('tests', 'tests.*', 'configs', 'tools', 'tools.*')),
     python_requires='>=3.8',
     install_requires=read_requirements('runtime') + [mmcv_requirement()],
     extras_require={'tests': read_requirements('tests')},
