@@ -10,8 +10,6 @@ summaries as ``.../expert_fraction`` and ``.../num_switches``.
 import re
 from typing import Dict, List, Optional
 
-from torch import Tensor
-
 PREFIX = 'switokd'
 #: a pair's per-iteration statistics, in log order
 PAIR_STATS = ('gap', 'delta', 'ds', 'dt', 'expert')
@@ -29,15 +27,15 @@ def stat_key(stat: str, owner: Optional[str] = None) -> str:
         f'{PREFIX}/{owner}/{stat}'
 
 
-def switching_log(pair_names: List[Optional[str]], stats: Tensor,
-                  deltas: Tensor, triggered: List[bool],
+def switching_log(pair_names: List[Optional[str]], stats: List[List[float]],
+                  deltas: List[float], triggered: List[bool],
                   paused: Optional[Dict[str, bool]]) -> Dict[str, float]:
     """The log variables of one iteration's decisions.
 
     Args:
         pair_names: each pair's owner name in keys (None: the only pair).
-        stats: (pairs, 3) G, ds, dt.
-        deltas: (pairs, ) thresholds.
+        stats: G, ds, dt of each pair.
+        deltas: each pair's threshold.
         triggered: whether each pair is in expert mode.
         paused: whether each teacher is paused, logged when given.
 

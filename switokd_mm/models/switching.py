@@ -88,8 +88,10 @@ def expert_gate(gap: Tensor,
                 delta: Tensor,
                 ds: Tensor,
                 dt: Tensor,
-                require_teacher_ahead: bool = True) -> bool:
-    """Decide the mode: True for expert mode (teacher paused).
+                require_teacher_ahead: bool = True) -> Tensor:
+    """Decide the mode: True for expert mode (teacher paused), elementwise
+    (one decision per pair for stacked statistics), on the device: reading
+    it is left to the caller.
 
     Args:
         gap: distillation gap G.
@@ -101,11 +103,11 @@ def expert_gate(gap: Tensor,
             does. False follows the paper's ``G > delta`` alone.
 
     Returns:
-        bool: whether the teacher pauses in this iteration.
+        Tensor: bool, whether the teacher pauses in this iteration.
     """
-    expert = bool(gap > delta)
+    expert = gap > delta
     if require_teacher_ahead:
-        expert = expert and bool(dt < ds)
+        expert = expert & (dt < ds)
     return expert
 
 

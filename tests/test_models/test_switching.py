@@ -111,4 +111,12 @@ def test_adaptive_threshold_unknown_ratio():
     ])
 def test_expert_gate(gap, delta, ds, dt, clause, expected):
     values = [torch.tensor(v) for v in (gap, delta, ds, dt)]
-    assert expert_gate(*values, require_teacher_ahead=clause) is expected
+    assert bool(expert_gate(*values, require_teacher_ahead=clause)) \
+        is expected
+
+
+def test_expert_gate_decides_each_pair():
+    gap, delta, ds, dt = (torch.tensor(v)
+                          for v in ([0.6, 0.8, 0.8], [0.699] * 3,
+                                    [1.0, 1.0, 0.4], [0.4, 0.4, 1.0]))
+    assert expert_gate(gap, delta, ds, dt).tolist() == [False, True, False]

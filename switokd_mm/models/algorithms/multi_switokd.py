@@ -13,8 +13,8 @@ from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
-from ..utils import (average_over_ranks, check_finite, check_hyper_parameters,
-                     load_norm_buffers, norm_buffers, raise_non_finite)
+from ..utils import (average_over_ranks, check_hyper_parameters,
+                     load_norm_buffers, norm_buffers, read_decision)
 from .multi_network_model import MultiNetworkModel
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
@@ -36,8 +36,8 @@ class MultiSwitOKD(MultiNetworkModel):
       other teacher; when all its pairs trigger it is *paused*: no backward,
       no optimizer step, its weights and optimizer state bit-identical.
 
-    One teacher and one student is the paper's SwitOKD (:class:`SwitOKD`);
-    two teachers and a student its 2T1S, one teacher and two students 1T2S.
+    One teacher and one student is :class:`SwitOKD`; 2T1S and 1T2S are the
+    paper's Table 7.
 
     Args:
         networks: name -> ``dict(role='teacher'|'student', model=<mmpretrain
@@ -58,8 +58,7 @@ class MultiSwitOKD(MultiNetworkModel):
         freeze_teacher_bn_in_expert: also keep a paused teacher's BatchNorm
             running statistics unchanged (by default they update, as in the
             released code, since the teacher runs forward in train mode).
-        eval_networks: networks validation reports, a student first
-            (default: all).
+        eval_networks: networks to evaluate, a student first (default all).
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
     """
@@ -114,9 +113,8 @@ class MultiSwitOKD(MultiNetworkModel):
 
     @property
     def pair_names(self) -> List[Optional[str]]:
-        """Each pair's name in log keys, in buffer order:
-        ``'<teacher>-<student>'``, or None for the only pair (whose keys
-        are ``switokd/<stat>``)."""
+        """Each pair's log-key name in buffer order, ``'<teacher>-<student>'``
+        (None for the only pair: keys ``switokd/<stat>``)."""
         if len(self.pairs) == 1:
             return [None]
         return [f'{t}-{s}' for t, s in self.pairs]
@@ -140,18 +138,15 @@ class MultiSwitOKD(MultiNetworkModel):
         saved_norms = self._saved_teacher_norms()
         logits, targets = self._forward_all(data, optim_wrapper)
         stats = self._pair_statistics(logits, targets)
-        deltas, triggered = self._decide(stats)
+        decided, triggered, log_vars = self._decide(stats, logits)
         paused = self._pause(triggered, logits, saved_norms)
-        losses, log_vars = self._losses(logits, targets, triggered)
-        optim_wrapper.update_params(
-            {name: loss
-             for name, loss in losses.items() if name not in paused})
-        self._record_modes(triggered)
-        log_vars.update(
-            switching_log(self.pair_names, stats, deltas, triggered, {
-                t: t in paused
-                for t in self.teachers
-            } if len(self.pairs) > 1 else None))
+        losses, loss_vars = self._losses(logits, targets, triggered)
+        optim_wrapper.update_params({
+            name: loss
+            for name, loss in losses.items() if name not in paused
+        })
+        self._record_modes(decided)
+        log_vars.update(loss_vars)
         return log_vars
 
     def _saved_teacher_norms(self) -> Dict[str, dict]:
@@ -165,37 +160,44 @@ class MultiSwitOKD(MultiNetworkModel):
         """(pairs, 3) float32 G, ds, dt, averaged over ranks."""
         stats = torch.stack([
             torch.stack(
-                gap_statistics(logits[s].detach(), logits[t].detach(),
-                               targets, self.gap_tau)) for t, s in self.pairs
+                gap_statistics(logits[s].detach(), logits[t].detach(), targets,
+                               self.gap_tau)) for t, s in self.pairs
         ])
-        stats = average_over_ranks(stats, targets.size(0))
-        check_finite({'G, ds, dt': stats},
-                     f'{type(self).__name__}: the switching statistics')
-        return stats
+        return average_over_ranks(stats, targets.size(0))
 
-    def _decide(self, stats: Tensor) -> Tuple[Tensor, List[bool]]:
-        """Each pair's threshold and whether it triggers (expert mode)."""
-        deltas = torch.stack([self.threshold(ds, dt) for _, ds, dt in stats])
-        if torch.isnan(deltas).any():
-            raise_non_finite(f'{type(self).__name__}: the switching '
-                             f'threshold delta')
-        triggered = [
-            expert_gate(gap, delta, ds, dt, self.require_teacher_ahead)
-            for (gap, ds, dt), delta in zip(stats, deltas)
-        ]
-        return deltas, triggered
+    def _decide(self, stats: Tensor,
+                logits: Dict[str, Tensor]) -> Tuple[Tensor, List[bool], dict]:
+        """Each pair's mode (on the device and on the host) and the
+        decision's log variables, read in one transfer."""
+        gap, ds, dt = stats.unbind(1)
+        deltas = self.threshold(ds, dt)
+        decided = expert_gate(gap, deltas, ds, dt, self.require_teacher_ahead)
+        finite = torch.stack(
+            [torch.isfinite(z.detach()).all() for z in logits.values()])
+        host = read_decision(stats, deltas, decided, finite,
+                             type(self).__name__)
+        paused = self._paused_teachers(host.triggered)
+        log_vars = switching_log(self.pair_names, host.stats, host.deltas,
+                                 host.triggered, {
+                                     t: t in paused
+                                     for t in self.teachers
+                                 } if len(self.pairs) > 1 else None)
+        return decided, host.triggered, log_vars
 
-    def _pause(self, triggered: List[bool], logits: Dict[str, Tensor],
-               saved_norms: Dict[str, dict]) -> List[str]:
-        """The teachers all of whose pairs triggered: nothing will
-        backpropagate through them, so their graphs are freed now (before
-        the students' backward passes); their BN statistics are restored if
-        asked."""
+    def _paused_teachers(self, triggered: List[bool]) -> List[str]:
+        """The teachers all of whose pairs triggered."""
         by_pair = dict(zip(self.pairs, triggered))
-        paused = [
+        return [
             t for t in self.teachers
             if all(by_pair[t, s] for s in self.students)
         ]
+
+    def _pause(self, triggered: List[bool], logits: Dict[str, Tensor],
+               saved_norms: Dict[str, dict]) -> List[str]:
+        """Pause the teachers all of whose pairs triggered: free their graphs
+        before the students' backward; restore their BN statistics (option).
+        """
+        paused = self._paused_teachers(triggered)
         for t in paused:
             logits[t] = logits[t].detach()
             if t in saved_norms:
@@ -218,10 +220,11 @@ class MultiSwitOKD(MultiNetworkModel):
                 terms[key] = weight * distillation_kl(z, logits[source],
                                                       self.tau)
             losses[name] = sum(terms.values())
-            log_vars.update({f'{name}/{k}': v.detach()
-                             for k, v in terms.items()})
+            log_vars.update({
+                f'{name}/{k}': v.detach()
+                for k, v in terms.items()
+            })
             log_vars[f'{name}/loss'] = losses[name].detach()
-        check_finite(losses, f'{type(self).__name__}: the loss')
         log_vars['loss'] = sum(log_vars[f'{s}/loss'] for s in self.students)
         return losses, log_vars
 
@@ -240,9 +243,8 @@ class MultiSwitOKD(MultiNetworkModel):
                 sources[other] = self.beta
         return sources
 
-    def _record_modes(self, triggered: List[bool]) -> None:
-        current = torch.tensor(
-            triggered, dtype=torch.long, device=self.last_mode.device)
+    def _record_modes(self, decided: Tensor) -> None:
+        current = decided.long()
         self.num_switches += ((self.last_mode >= 0) &
                               (self.last_mode != current)).long()
         self.last_mode.copy_(current)

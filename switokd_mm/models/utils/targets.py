@@ -2,7 +2,6 @@
 from typing import List
 
 import torch
-import torch.nn.functional as F
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
@@ -13,4 +12,8 @@ def soft_targets(data_samples: List[DataSample], num_classes: int) -> Tensor:
     if 'gt_score' in data_samples[0]:
         return torch.stack([sample.gt_score for sample in data_samples])
     labels = torch.cat([sample.gt_label for sample in data_samples])
-    return F.one_hot(labels, num_classes).float()
+    # scatter, not F.one_hot: one_hot reads the labels' range on the host
+    # (a device synchronisation); labels are range-checked by the data
+    # checks before training.
+    one_hot = torch.zeros(len(labels), num_classes, device=labels.device)
+    return one_hot.scatter_(1, labels.view(-1, 1), 1.0)
