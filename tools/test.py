@@ -12,6 +12,7 @@ from mmengine.dist import is_main_process
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli
+from switokd_mm.utils.dist_env import close_process_group
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -48,12 +49,15 @@ def main(argv=None) -> dict:
     cfg.load_from = args.checkpoint
     check_data_roots(cfg, ('test_dataloader', ))
     runner = cli.build_runner(cfg)
-    metrics = runner.test()
-    if is_main_process():
-        print(paper_rows(runner.model, metrics))
-    if args.out and is_main_process():
-        with open(args.out, 'w') as f:
-            json.dump(metrics, f, indent=2)
+    try:
+        metrics = runner.test()
+        if is_main_process():
+            print(paper_rows(runner.model, metrics))
+        if args.out and is_main_process():
+            with open(args.out, 'w') as f:
+                json.dump(metrics, f, indent=2)
+    finally:
+        close_process_group()
     return metrics
 
 

@@ -15,6 +15,7 @@ from mmengine.hooks import Hook
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli, find_resume_checkpoint
+from switokd_mm.utils.dist_env import close_process_group
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -114,7 +115,10 @@ def main(argv=None) -> None:
     runner = cli.build_runner(cfg)
     if cfg.get('resume'):
         runner.register_hook(FinishedRunNotice())
-    runner.train()
+    try:
+        runner.train()
+    finally:
+        close_process_group()
 
 
 if __name__ == '__main__':

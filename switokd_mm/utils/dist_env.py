@@ -47,3 +47,12 @@ def init_cpu_process_group(launcher: str) -> bool:
                          f' or slurm')
     torch_dist.init_process_group(backend='gloo', init_method='env://')
     return True
+
+
+def close_process_group() -> None:
+    """Destroy the default process group, if any, before the process exits:
+    left to interpreter shutdown, its communication threads can abort the
+    process ("terminate called without an active exception") after the
+    work is done."""
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.destroy_process_group()

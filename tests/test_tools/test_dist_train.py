@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from mmengine.runner.checkpoint import _load_checkpoint
 
+from switokd_mm.utils import load_checkpoint_file
 from tests.conftest import data_root_options
 
 ROOT = Path(__file__).parents[2]
@@ -45,7 +45,7 @@ def launch(command, work_dir, data_root, *options):
 
 def rank_records(work_dir, world_size):
     return [
-        _load_checkpoint(str(Path(work_dir) / f'rank{rank}.pth'))
+        load_checkpoint_file(str(Path(work_dir) / f'rank{rank}.pth'))
         for rank in range(world_size)
     ]
 
@@ -64,7 +64,7 @@ def two_process_run(two_process_dir):
 
 
 def test_checkpoints_hold_the_random_state_of_every_rank(two_process_dir):
-    checkpoint = _load_checkpoint(str(two_process_dir / 'epoch_2.pth'))
+    checkpoint = load_checkpoint_file(str(two_process_dir / 'epoch_2.pth'))
     states = checkpoint['random_state']
     assert len(states) == 2
     assert all(isinstance(state['torch'], torch.Tensor) for state in states)

@@ -169,12 +169,12 @@ def test_tool_smoke(tmp_path, capsys):
     assert set(results['medians']['wall_ms']) == set(VARIANTS)
     assert results['peak_mib'] == {}
     assert all(len(s['wall_ms']) == 3 for s in results['samples'].values())
-    # the mode decision reads G > delta on the host in both SwitOKD modes
+    # the decision comes back in one tolist() (not an aten read on CPU):
+    # no other host read of a device value in the plugin's code
     reads = results['profile']['host_reads']
     for name in ('switokd_learning', 'switokd_expert'):
-        assert any(
-            where.startswith('switokd_mm/models/switching.py')
-            for _, where in reads[name])
+        assert not any(
+            where.startswith('switokd_mm/') for _, where in reads[name])
     written = docs.read_text()
     assert 'old' not in written and '## Accuracy' in written
     assert written.count('| ratio of medians |') == 1
