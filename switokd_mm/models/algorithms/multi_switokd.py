@@ -36,8 +36,7 @@ class MultiSwitOKD(MultiNetworkModel):
       other teacher; when all its pairs trigger it is *paused*: no backward,
       no optimizer step, its weights and optimizer state bit-identical.
 
-    One teacher and one student is :class:`SwitOKD`; 2T1S and 1T2S are the
-    paper's Table 7.
+    One teacher and one student is :class:`SwitOKD`; 2T1S, 1T2S: Table 7.
 
     Args:
         networks: name -> ``dict(role='teacher'|'student', model=<mmpretrain
@@ -56,8 +55,7 @@ class MultiSwitOKD(MultiNetworkModel):
         teacher_loss: ``'reciprocal'`` (CE + KL from the students, Eq. 6) or
             ``'ce'`` (labels only, Eq. 5, ablation C).
         freeze_teacher_bn_in_expert: also keep a paused teacher's BatchNorm
-            running statistics unchanged (by default they update, as in the
-            released code, since the teacher runs forward in train mode).
+            statistics (by default they update, as in the released code).
         eval_networks: networks to evaluate, a student first (default all).
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
