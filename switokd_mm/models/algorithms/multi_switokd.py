@@ -13,7 +13,7 @@ from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
-from ..utils import (average_over_ranks, check_hyper_parameters,
+from ..utils import (HostDecision, average_over_ranks, check_hyper_parameters,
                      load_norm_buffers, norm_buffers, read_decision)
 from .multi_network_model import MultiNetworkModel
 
@@ -136,15 +136,19 @@ class MultiSwitOKD(MultiNetworkModel):
         saved_norms = self._saved_teacher_norms()
         logits, targets = self._forward_all(data, optim_wrapper)
         stats = self._pair_statistics(logits, targets)
-        decided, triggered, log_vars = self._decide(stats, logits)
-        paused = self._pause(triggered, logits, saved_norms)
-        losses, loss_vars = self._losses(logits, targets, triggered)
+        decided, host = self._decide(stats, logits)
+        paused = self._pause(host.triggered, logits, saved_norms)
+        losses, log_vars = self._losses(logits, targets, host.triggered)
         optim_wrapper.update_params({
             name: loss
             for name, loss in losses.items() if name not in paused
         })
         self._record_modes(decided)
-        log_vars.update(loss_vars)
+        log_vars.update(
+            switching_log(
+                self.pair_names, host.stats, host.deltas, host.triggered,
+                {t: t in paused
+                 for t in self.teachers} if len(self.pairs) > 1 else None))
         return log_vars
 
     def _saved_teacher_norms(self) -> Dict[str, dict]:
@@ -164,38 +168,27 @@ class MultiSwitOKD(MultiNetworkModel):
         return average_over_ranks(stats, targets.size(0))
 
     def _decide(self, stats: Tensor,
-                logits: Dict[str, Tensor]) -> Tuple[Tensor, List[bool], dict]:
-        """Each pair's mode (on the device and on the host) and the
-        decision's log variables, read in one transfer."""
+                logits: Dict[str, Tensor]) -> Tuple[Tensor, HostDecision]:
+        """Each pair's mode, on the device and, with the values to log, on
+        the host (read in one transfer)."""
         gap, ds, dt = stats.unbind(1)
         deltas = self.threshold(ds, dt)
         decided = expert_gate(gap, deltas, ds, dt, self.require_teacher_ahead)
         finite = torch.stack(
             [torch.isfinite(z.detach()).all() for z in logits.values()])
-        host = read_decision(stats, deltas, decided, finite,
-                             type(self).__name__)
-        paused = self._paused_teachers(host.triggered)
-        log_vars = switching_log(self.pair_names, host.stats, host.deltas,
-                                 host.triggered, {
-                                     t: t in paused
-                                     for t in self.teachers
-                                 } if len(self.pairs) > 1 else None)
-        return decided, host.triggered, log_vars
-
-    def _paused_teachers(self, triggered: List[bool]) -> List[str]:
-        """The teachers all of whose pairs triggered."""
-        by_pair = dict(zip(self.pairs, triggered))
-        return [
-            t for t in self.teachers
-            if all(by_pair[t, s] for s in self.students)
-        ]
+        return decided, read_decision(stats, deltas, decided, finite,
+                                      type(self).__name__)
 
     def _pause(self, triggered: List[bool], logits: Dict[str, Tensor],
                saved_norms: Dict[str, dict]) -> List[str]:
         """Pause the teachers all of whose pairs triggered: free their graphs
         before the students' backward; restore their BN statistics (option).
         """
-        paused = self._paused_teachers(triggered)
+        by_pair = dict(zip(self.pairs, triggered))
+        paused = [
+            t for t in self.teachers
+            if all(by_pair[t, s] for s in self.students)
+        ]
         for t in paused:
             logits[t] = logits[t].detach()
             if t in saved_norms:
