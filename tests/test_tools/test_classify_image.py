@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmpretrain.datasets import FashionMNIST
-from mmpretrain.registry import MODELS
 
 from tests.conftest import REPO
+from tests.fixtures.training_checkpoint import write_training_checkpoint
 from tools.misc.dataset_image import main as dataset_image
 from tools.model_converters.export_student import export
 
@@ -42,20 +42,11 @@ def exported_student(tmp_path, data_root):
                 data_preprocessor=DATA.data_preprocessor),
             test_dataloader=test_dataloader,
             test_evaluator=DATA.test_evaluator))
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    model.train()
-    model.student(torch.randn(8, 1, 28, 28))
-    path = tmp_path / 'switokd.pth'
-    torch.save(
-        dict(
-            state_dict=model.state_dict(),
-            meta=dict(
-                cfg=cfg.pretty_text,
-                dataset_meta=dict(classes=FashionMNIST.METAINFO['classes']))),
-        path)
+    model, path = write_training_checkpoint(
+        cfg, (8, 1, 28, 28), FashionMNIST.METAINFO['classes'],
+        tmp_path / 'switokd.pth')
     stems = export(str(path), str(tmp_path / 'exported'))
-    return model.eval(), stems['student']
+    return model, stems['student']
 
 
 def test_inferencer_classifies_grey_and_colour_png(tmp_path,

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 import torch
 from mmengine.config import Config
-from mmpretrain.registry import MODELS
 
+from tests.fixtures.training_checkpoint import write_training_checkpoint
 from tools.model_converters.export_student import export
 
 NATIVE = dict(  # mmpretrain's own MobileNetV2: no switokd_mm module needed
@@ -30,18 +30,9 @@ def switokd_checkpoint(tmp_path):
                 data_preprocessor=dict(mean=[100.0] * 3, std=[50.0] * 3)),
             test_evaluator=dict(
                 type='PerNetworkMetric', metric=dict(type='Accuracy'))))
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    model.train()
-    model.student(torch.randn(8, 3, 32, 32))  # non-trivial BN statistics
-    path = tmp_path / 'switokd.pth'
-    torch.save(
-        dict(
-            state_dict=model.state_dict(),
-            meta=dict(
-                cfg=cfg.pretty_text,
-                dataset_meta=dict(classes=list('abcdefghij')))), path)
-    return model.eval(), path
+    return write_training_checkpoint(cfg, (8, 3, 32, 32),
+                                     list('abcdefghij'),
+                                     tmp_path / 'switokd.pth')
 
 
 def test_plain_mmpretrain_gives_identical_logits(switokd_checkpoint, tmp_path):
