@@ -19,6 +19,8 @@
 _base_ = [
     './_base_/models/wrn16-1_resnet8-w4_fashion-mnist.py',
     './_base_/datasets/fashion_mnist_bs128.py',
+    # SGD 0.1 for the teacher and 0.01 for the student, as the accuracy study
+    './_base_/schedules/switokd_fashion-mnist_bs128.py',
     './_base_/switokd_runtime.py',
 ]
 
@@ -34,21 +36,9 @@ model = dict(
 # 157 iterations.
 train_dataloader = dict(dataset=dict(indices=20000))
 
-_sgd = dict(type='SGD', momentum=0.9, weight_decay=5e-4)
-optim_wrapper = dict(
-    constructor='PerNetworkOptimWrapperConstructor',
-    student=dict(optimizer=dict(lr=0.01, **_sgd)),
-    teacher=dict(optimizer=dict(lr=0.1, **_sgd)))
-param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
-# the lrs above are for a total batch of 128 (--auto-scale-lr scales them)
-auto_scale_lr = dict(base_batch_size=128)
-
-# mmengine's epoch loop, able to resume in the middle of an epoch; the test
-# set is evaluated once, at the end
-train_cfg = dict(
-    type='ResumableEpochBasedTrainLoop', max_epochs=3, val_interval=3)
-val_cfg = dict()
-test_cfg = dict()
+param_scheduler = dict(T_max=3)
+# the test set is evaluated once, at the end
+train_cfg = dict(max_epochs=3, val_interval=3)
 
 # progress every 20 iterations, averaged over those 20 (switokd/expert: the
 # share of them in expert mode)

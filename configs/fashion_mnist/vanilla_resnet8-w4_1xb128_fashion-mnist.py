@@ -8,7 +8,7 @@ _base_ = [
 ]
 
 model = {{_base_.student}}
-optim_wrapper = dict(_delete_=True, optimizer={{_base_._sgd}})
+optim_wrapper = dict(_delete_=True, optimizer={{_base_.student_sgd}})
 val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, ))
 test_evaluator = val_evaluator
 

@@ -1,40 +1,73 @@
-"""The accuracy benchmark's bookkeeping (the benchmark itself trains for an
-hour: run it with tools/benchmarks/accuracy_table.py)."""
+"""The accuracy study's bookkeeping (the study itself trains for about two
+hours: run it with tools/benchmarks/accuracy_table.py)."""
 import json
 import os.path as osp
 
 import pytest
 
 from tools.benchmarks import accuracy_table
+from tools.benchmarks.accuracy_table import ROWS
 
 
 def test_every_row_has_a_config():
-    for columns in accuracy_table.ROWS.values():
-        for config, _ in columns.values():
-            assert osp.isfile(
-                osp.join(accuracy_table.CONFIG_DIR, f'{config}.py')), config
+    for row in ROWS:
+        assert osp.isfile(
+            osp.join(accuracy_table.CONFIG_DIR, f'{row.config}.py')), row
 
 
 def test_mean_and_sample_std():
     assert accuracy_table.mean_std([70.0, 72.0, 74.0]) == '72.00 ± 2.00'
 
 
-def test_table_rows():
-    text = accuracy_table.table(
-        {
-            'vanilla': dict(student=[60.0, 62.0], teacher=[80.0, 80.0]),
-            'SwitOKD': dict(student=[64.0, 66.0], teacher=[81.0, 83.0]),
-        }, {'SwitOKD': [0.25, 0.75]})
-    assert '| vanilla | 61.00 ± 1.41 | 80.00 ± 0.00 | – |' in text
-    assert ('| SwitOKD | 65.00 ± 1.41 | 82.00 ± 1.41 | 50.0% of iterations |'
-            in text)
+def fake_run(row, seed, student=70.0, teacher=80.0, expert=0.0):
+    top1 = dict(student=student, teacher=teacher)
+    return dict(
+        seed=seed,
+        top1={net: top1[net]
+              for net in row.metrics},
+        expert_fraction=expert,
+        expert_iterations=int(100 * expert),
+        iterations=100,
+        switches=3,
+        wall_seconds=120.0)
 
 
-def write_run(directory, epochs):
+def row_named(method, teacher):
+    return next(r for r in ROWS
+                if r.method == method and r.teacher == teacher)
+
+
+def test_table_means_differences_to_dml_and_expert_share():
+    runs = {row.config: [fake_run(row, 0), fake_run(row, 1)] for row in ROWS}
+    dml = row_named('DML', 'wrn16-1')
+    runs[dml.config] = [
+        fake_run(dml, 0, student=80.0),
+        fake_run(dml, 1, student=82.0)
+    ]
+    eq5 = row_named('SwitOKD (Eq. 5)', 'wrn16-1')
+    runs[eq5.config] = [
+        fake_run(eq5, 0, student=82.0, teacher=90.0, expert=0.25),
+        fake_run(eq5, 1, student=84.0, teacher=92.0, expert=0.75)
+    ]
+    text = accuracy_table.table(runs)
+    assert ('| DML | wrn16-1 | 81.00 ± 1.41 | +0.00 | 80.00 ± 0.00 | – | – '
+            '| 2.0 min |') in text
+    # 83 - 81; expert share 0.5 on average; 3 switches
+    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 83.00 ± 1.41 | +2.00 | '
+            '91.00 ± 1.41 | 50.0 % | 3 | 2.0 min |') in text
+    assert '| vanilla | – | 70.00 ± 0.00 | – | – | – | – | 2.0 min |' in text
+    seeds = accuracy_table.per_seed_table(runs)
+    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 1 | 84.00 | 92.00 | 75/100 | 3 | '
+            '2.0 min |') in seeds
+
+
+def write_run(directory, epochs, metrics=('student/accuracy/top1', )):
     vis = directory / '20260101_000000' / 'vis_data'
     vis.mkdir(parents=True)
-    lines = [{'student/accuracy/top1': 50.0 + e, 'step': e}
-             for e in range(1, epochs + 1)]
+    lines = [{
+        **{metric: 50.0 + e
+           for metric in metrics}, 'step': e
+    } for e in range(1, epochs + 1)]
     (vis / 'scalars.json').write_text('\n'.join(map(json.dumps, lines)))
 
 
@@ -45,3 +78,26 @@ def test_only_finished_runs_count(tmp_path):
     write_run(tmp_path / 'done', 2)
     summary = accuracy_table.final_validation(str(tmp_path / 'done'), 2)
     assert summary['student/accuracy/top1'] == pytest.approx(52.0)
+
+
+def test_summarize_only_tabulates_finished_runs_and_refuses_missing_ones(
+        tmp_path):
+    options = ['--seeds', '0', '--work-dir', str(tmp_path), '--cfg-options',
+               'train_cfg.max_epochs=2']
+    for row in ROWS[:-1]:
+        directory = tmp_path / row.config / 'seed0'
+        write_run(directory, 2, row.metrics.values())
+        (directory / accuracy_table.WALL_TIME_FILE).write_text(
+            json.dumps(dict(seconds=60.0, threads=1)))
+    with pytest.raises(SystemExit, match=ROWS[-1].config):
+        accuracy_table.main(['--summarize-only', *options])
+
+    last = tmp_path / ROWS[-1].config / 'seed0'
+    write_run(last, 2, ROWS[-1].metrics.values())
+    report = accuracy_table.main(['--summarize-only', *options])
+    assert report['runs'][ROWS[-1].config][0]['top1'] == dict(
+        student=52.0, teacher=52.0)
+    # no wall-time file: not trained by the tool, so no time to report
+    assert 'nan min' in report['per_seed_table']
+    assert json.loads((tmp_path / 'results.json').read_text())['table'] == (
+        report['table'])

@@ -1,21 +1,23 @@
-"""Vanilla, DML, KDCL and SwitOKD (adaptive and fixed threshold) on
-Fashion-MNIST, several seeds: a Table-4-style accuracy table (mean +- std of
-the final test accuracy) with how often the teacher was paused.
+"""The Fashion-MNIST accuracy study: vanilla, DML, KDCL and SwitOKD (adaptive
+threshold, teacher loss of Eq. 6 and of Eq. 5), and the paper's Fig. 5 shape
+(the same student with a larger teacher), several seeds; mean +- std of the
+final test accuracy, each run's expert share, switches and wall time.
 
-    python tools/benchmarks/accuracy_table.py [--seeds 0 1 2]
+    python tools/benchmarks/accuracy_table.py [--seeds 0 1 2] [--jobs 2]
         [--work-dir work_dirs/accuracy_table] [--summarize-only]
         [--cfg-options KEY=VALUE ...]
 
 Every run is ``tools/train.py CONFIG --cfg-options randomness.seed=SEED``
-with a config from ``configs/fashion_mnist/`` (same pair, data and
-schedule); a run whose work directory already holds its final validation is
-not repeated, so an interrupted benchmark picks up where it stopped. The
-vanilla row trains the student and the teacher alone. Prints a Markdown
-table and writes it, with every run's numbers, to ``WORK_DIR/results.json``.
+with a config from ``configs/fashion_mnist/`` (same data and schedule). The
+runs go ``--jobs`` at a time, each with ``cpu_count // jobs`` threads: the
+networks are small enough that two one-thread runs on 2 cores train more
+images per second than one two-thread run. A run whose work directory holds
+its final validation is not repeated, so an interrupted study picks up where
+it stopped. Prints Markdown tables (summary and per seed) and writes them,
+with every run's numbers, to ``WORK_DIR/results.json``.
 """
 import argparse
 import json
-import math
 import os
 import os.path as osp
 import platform
@@ -23,7 +25,8 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, NamedTuple, Optional
 
 import torch
 from mmengine.config import Config, DictAction
@@ -32,27 +35,40 @@ from switokd_mm.utils import load_records, summarize_records
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(ROOT, 'configs', 'fashion_mnist')
-PAIR = 'wrn16-1_resnet8-w4_1xb128_fashion-mnist'
-#: row -> column -> (config name, validation metric of that network)
-ROWS = {
-    'vanilla': {
-        'student':
-        ('vanilla_resnet8-w4_1xb128_fashion-mnist', 'accuracy/top1'),
-        'teacher': ('vanilla_wrn16-1_1xb128_fashion-mnist', 'accuracy/top1'),
-    },
-    **{
-        row: {
-            net: (config, f'{net}/accuracy/top1')
-            for net in ('student', 'teacher')
-        }
-        for row, config in (
-            ('DML', f'dml_{PAIR}'),
-            ('KDCL', f'kdcl_{PAIR}'),
-            ('SwitOKD', f'switokd_{PAIR}'),
-            ('SwitOKD, fixed δ = 0.2', f'switokd_{PAIR}_fixed-delta-0.2'),
-        )
-    },
-}
+STUDENT = 'resnet8-w4'
+WALL_TIME_FILE = 'wall_seconds.json'
+
+
+class Row(NamedTuple):
+    """One line of the table: a method with one teacher."""
+    method: str
+    teacher: str
+    config: str
+    #: network -> its validation metric in the run's records
+    metrics: Dict[str, str]
+
+
+def _pair_row(method: str, prefix: str, teacher: str) -> Row:
+    return Row(
+        method, teacher, f'{prefix}_{teacher}_{STUDENT}_1xb128_fashion-mnist',
+        {net: f'{net}/accuracy/top1'
+         for net in ('student', 'teacher')})
+
+
+#: In table order: the cheapest runs first (the pool starts the last first).
+ROWS = [
+    Row('vanilla', '–', f'vanilla_{STUDENT}_1xb128_fashion-mnist',
+        {'student': 'accuracy/top1'}),
+    Row('vanilla', 'wrn16-1', 'vanilla_wrn16-1_1xb128_fashion-mnist',
+        {'teacher': 'accuracy/top1'}),
+    *(_pair_row(method, prefix, teacher)
+      for teacher in ('wrn16-1', 'wrn16-2') for method, prefix in (
+          ('DML', 'dml'),
+          ('KDCL', 'kdcl'),
+          ('SwitOKD (Eq. 6)', 'switokd'),
+          ('SwitOKD (Eq. 5)', 'switokd-eq5'),
+      ) if (teacher, prefix) != ('wrn16-2', 'kdcl')),
+]
 
 
 def run_dir(work_dir: str, config: str, seed: int) -> str:
@@ -74,20 +90,39 @@ def final_validation(directory: str, max_epochs: int) -> Optional[dict]:
     return summarize_records(records)
 
 
-def train(config: str, seed: int, directory: str, options: dict) -> float:
-    """Run tools/train.py; returns the wall time in seconds."""
+def train(config: str, seed: int, directory: str, options: dict,
+          threads: int) -> float:
+    """Run tools/train.py with ``threads`` threads; returns (and stores in
+    the run's directory) its wall time in seconds."""
     start = time.perf_counter()
     options = {**options, 'randomness.seed': seed}
-    subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools', 'train.py'),
-        osp.join(CONFIG_DIR, f'{config}.py'), '--work-dir', directory,
-        '--cfg-options', *(f'{k}={v}' for k, v in options.items())
-    ],
-                   cwd=ROOT,
-                   check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    env = dict(
+        os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    os.makedirs(directory, exist_ok=True)
+    with open(osp.join(directory, 'train.log'), 'w') as log:
+        subprocess.run([
+            sys.executable,
+            osp.join(ROOT, 'tools', 'train.py'),
+            osp.join(CONFIG_DIR, f'{config}.py'), '--work-dir', directory,
+            '--cfg-options', *(f'{k}={v}' for k, v in options.items())
+        ],
+                       cwd=ROOT,
+                       env=env,
+                       check=True,
+                       stdout=log,
+                       stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    with open(osp.join(directory, WALL_TIME_FILE), 'w') as f:
+        json.dump(dict(seconds=seconds, threads=threads), f)
+    return seconds
+
+
+def wall_seconds(directory: str) -> float:
+    try:
+        with open(osp.join(directory, WALL_TIME_FILE)) as f:
+            return json.load(f)['seconds']
+    except FileNotFoundError:
+        return float('nan')
 
 
 def mean_std(values: List[float]) -> str:
@@ -96,25 +131,90 @@ def mean_std(values: List[float]) -> str:
     return f'{statistics.mean(values):.2f} ± {std:.2f}'
 
 
-def table(results: Dict[str, Dict[str, List[float]]],
-          expert: Dict[str, List[float]]) -> str:
-    """Markdown rows: mean +- std per network, and the teacher's share of
-    iterations in expert mode for the models that switch."""
+def _cell(run: dict, net: str) -> Optional[float]:
+    return run['top1'].get(net)
+
+
+def table(runs: Dict[str, List[dict]]) -> str:
+    """Markdown summary: per row, each network's top-1 as mean +- std over
+    the seeds, the student's difference to DML with the same teacher, the
+    expert share and the mean wall time."""
     lines = [
-        '| method | student top-1 (%) | teacher top-1 (%) | teacher paused |',
-        '|---|---|---|---|',
+        '| method | teacher | student top-1 (%) | student − DML | '
+        'teacher top-1 (%) | expert iterations | switches | wall time |',
+        '|---|---|---|---|---|---|---|---|',
     ]
-    for row, columns in results.items():
-        paused = (f'{100 * statistics.mean(expert[row]):.1f}% of iterations'
-                  if row in expert else '–')
-        lines.append(f"| {row} | {mean_std(columns['student'])} | "
-                     f"{mean_std(columns['teacher'])} | {paused} |")
+    dml = {
+        row.teacher: statistics.mean(r['top1']['student']
+                                     for r in runs[row.config])
+        for row in ROWS if row.method == 'DML'
+    }
+    for row in ROWS:
+        seeds = runs[row.config]
+        cells = {}
+        for net in ('student', 'teacher'):
+            values = [r['top1'][net] for r in seeds if net in r['top1']]
+            cells[net] = mean_std(values) if values else '–'
+        if 'student' in row.metrics and row.teacher in dml:
+            delta = statistics.mean(r['top1']['student']
+                                    for r in seeds) - dml[row.teacher]
+            cells['delta'] = f'{delta:+.2f}'
+        else:
+            cells['delta'] = '–'
+        if row.method.startswith('SwitOKD'):
+            share = statistics.mean(r['expert_fraction'] for r in seeds)
+            expert = f'{100 * share:.1f} %'
+            switches = f"{statistics.mean(r['switches'] for r in seeds):.0f}"
+        else:
+            expert = switches = '–'
+        wall = statistics.mean(r['wall_seconds'] for r in seeds) / 60
+        lines.append(f"| {row.method} | {row.teacher} | {cells['student']} | "
+                     f"{cells['delta']} | {cells['teacher']} | {expert} | "
+                     f'{switches} | {wall:.1f} min |')
     return '\n'.join(lines)
+
+
+def per_seed_table(runs: Dict[str, List[dict]]) -> str:
+    """Markdown: every run's numbers."""
+    lines = [
+        '| method | teacher | seed | student top-1 | teacher top-1 | '
+        'expert iterations | switches | wall time |',
+        '|---|---|---|---|---|---|---|---|',
+    ]
+    for row in ROWS:
+        for r in runs[row.config]:
+            top1 = [
+                f"{r['top1'][net]:.2f}" if net in r['top1'] else '–'
+                for net in ('student', 'teacher')
+            ]
+            expert = (f"{r['expert_iterations']}/{r['iterations']}"
+                      if row.method.startswith('SwitOKD') else '–')
+            switches = (str(r['switches'])
+                        if row.method.startswith('SwitOKD') else '–')
+            lines.append(f"| {row.method} | {row.teacher} | {r['seed']} | "
+                         f'{top1[0]} | {top1[1]} | {expert} | {switches} | '
+                         f"{r['wall_seconds'] / 60:.1f} min |")
+    return '\n'.join(lines)
+
+
+def run_numbers(row: Row, seed: int, summary: dict, seconds: float) -> dict:
+    """What the tables need from one run's records summary."""
+    return dict(
+        seed=seed,
+        top1={net: summary[metric]
+              for net, metric in row.metrics.items()},
+        expert_fraction=summary['expert_fraction'],
+        expert_iterations=summary['expert_iterations'],
+        iterations=summary['iterations'],
+        switches=summary['switches'],
+        wall_seconds=seconds)
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument(
+        '--jobs', type=int, default=2, help='runs trained at the same time')
     parser.add_argument(
         '--work-dir', default=osp.join(ROOT, 'work_dirs', 'accuracy_table'))
     parser.add_argument(
@@ -128,55 +228,65 @@ def main(argv=None) -> dict:
         default={},
         help='config overrides for every run (e.g. a shorter schedule)')
     args = parser.parse_args(argv)
+    threads = max(1, (os.cpu_count() or 1) // args.jobs)
 
-    configs = sorted(
-        {c
-         for columns in ROWS.values()
-         for c, _ in columns.values()})
-    summaries, seconds = {}, {}
-    for config in configs:
-        cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{config}.py'))
+    max_epochs = {}
+    for row in ROWS:
+        cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{row.config}.py'))
         cfg.merge_from_dict(args.cfg_options)
-        max_epochs = cfg.train_cfg.max_epochs
-        for seed in args.seeds:
-            directory = run_dir(args.work_dir, config, seed)
-            summary = final_validation(directory, max_epochs)
-            if summary is None and not args.summarize_only:
-                print(f'training {config} seed {seed} ...', flush=True)
-                seconds[f'{config}/seed{seed}'] = train(
-                    config, seed, directory, args.cfg_options)
-                summary = final_validation(directory, max_epochs)
-            if summary is None:
-                raise SystemExit(f'{directory}: no finished run')
-            summaries[config, seed] = summary
+        max_epochs[row.config] = cfg.train_cfg.max_epochs
 
-    results = {
-        row: {
-            net: [summaries[config, seed][metric] for seed in args.seeds]
-            for net, (config, metric) in columns.items()
-        }
-        for row, columns in ROWS.items()
-    }
-    expert = {
-        row: [
-            summaries[columns['student'][0], seed]['expert_fraction']
-            for seed in args.seeds
-        ]
-        for row, columns in ROWS.items()
-        if not math.isnan(summaries[columns['student'][0],
-                                    args.seeds[0]]['expert_fraction'])
-    }
+    def finished(row: Row, seed: int) -> Optional[dict]:
+        return final_validation(
+            run_dir(args.work_dir, row.config, seed), max_epochs[row.config])
+
+    todo = [(row, seed) for row in reversed(ROWS) for seed in args.seeds
+            if finished(row, seed) is None]
+    if todo and args.summarize_only:
+        raise SystemExit(
+            f'{run_dir(args.work_dir, todo[0][0].config, todo[0][1])}: '
+            'no finished run')
+
+    def work(job):
+        row, seed = job
+        print(f'training {row.config} seed {seed} ...', flush=True)
+        seconds = train(row.config, seed,
+                        run_dir(args.work_dir, row.config, seed),
+                        args.cfg_options, threads)
+        print(f'done {row.config} seed {seed} in {seconds / 60:.1f} min',
+              flush=True)
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        # list() re-raises the first failed run's error
+        list(pool.map(work, todo))
+
+    runs = {}
+    for row in ROWS:
+        runs[row.config] = []
+        for seed in args.seeds:
+            summary = finished(row, seed)
+            if summary is None:
+                raise SystemExit(f'{row.config} seed {seed}: no finished run')
+            runs[row.config].append(
+                run_numbers(
+                    row, seed, summary,
+                    wall_seconds(run_dir(args.work_dir, row.config, seed))))
     machine = (f'{platform.processor() or platform.machine()}, '
-               f'{os.cpu_count()} CPUs, torch {torch.__version__}')
+               f'{os.cpu_count()} CPUs, torch {torch.__version__}, '
+               f'{args.jobs} runs at a time with {threads} thread(s) each')
     print(f'Fashion-MNIST test set, final epoch, seeds {args.seeds} '
           f'({machine})')
-    print(table(results, expert))
+    summary_table, seed_table = table(runs), per_seed_table(runs)
+    print(summary_table)
+    print()
+    print(seed_table)
     report = dict(
         seeds=args.seeds,
         machine=machine,
-        results=results,
-        expert_fraction=expert,
-        train_seconds=seconds)
+        cfg_options=args.cfg_options,
+        runs=runs,
+        table=summary_table,
+        per_seed_table=seed_table)
     with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
         json.dump(report, f, indent=2)
     return report
