@@ -50,11 +50,13 @@ def test_table_means_differences_to_dml_and_expert_share():
         fake_run(eq5, 1, student=84.0, teacher=92.0, expert=0.75)
     ]
     text = accuracy_table.table(runs)
-    assert ('| DML | wrn16-1 | 81.00 ± 1.41 | +0.00 | 80.00 ± 0.00 | – | – '
-            '| 2.0 min |') in text
-    # 83 - 81; expert share 0.5 on average; 3 switches
-    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 83.00 ± 1.41 | +2.00 | '
+    assert ('| DML | wrn16-1 | 81.00 ± 1.41 | 0.00 ± 0.00 | 80.00 ± 0.00 | '
+            '– | – | 2.0 min |') in text
+    # per seed 82 - 80 and 84 - 82: 2 +- 0; expert share 0.5 on average
+    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 83.00 ± 1.41 | 2.00 ± 0.00 | '
             '91.00 ± 1.41 | 50.0 % | 3 | 2.0 min |') in text
+    # KDCL's students: 70 - 80 and 70 - 82
+    assert '| KDCL | wrn16-1 | 70.00 ± 0.00 | -11.00 ± 1.41 |' in text
     assert '| vanilla | – | 70.00 ± 0.00 | – | – | – | – | 2.0 min |' in text
     seeds = accuracy_table.per_seed_table(runs)
     assert ('| SwitOKD (Eq. 5) | wrn16-1 | 1 | 84.00 | 92.00 | 75/100 | 3 | '

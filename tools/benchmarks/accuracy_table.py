@@ -137,16 +137,16 @@ def _cell(run: dict, net: str) -> Optional[float]:
 
 def table(runs: Dict[str, List[dict]]) -> str:
     """Markdown summary: per row, each network's top-1 as mean +- std over
-    the seeds, the student's difference to DML with the same teacher, the
-    expert share and the mean wall time."""
+    the seeds, the student's difference to DML's student with the same
+    teacher and seed (mean +- std over the seeds), the expert share and the
+    mean wall time."""
     lines = [
         '| method | teacher | student top-1 (%) | student − DML | '
         'teacher top-1 (%) | expert iterations | switches | wall time |',
         '|---|---|---|---|---|---|---|---|',
     ]
     dml = {
-        row.teacher: statistics.mean(r['top1']['student']
-                                     for r in runs[row.config])
+        row.teacher: [r['top1']['student'] for r in runs[row.config]]
         for row in ROWS if row.method == 'DML'
     }
     for row in ROWS:
@@ -156,9 +156,12 @@ def table(runs: Dict[str, List[dict]]) -> str:
             values = [r['top1'][net] for r in seeds if net in r['top1']]
             cells[net] = mean_std(values) if values else '–'
         if 'student' in row.metrics and row.teacher in dml:
-            delta = statistics.mean(r['top1']['student']
-                                    for r in seeds) - dml[row.teacher]
-            cells['delta'] = f'{delta:+.2f}'
+            # Paired by seed: a seed fixes the initial weights and the data
+            # order, which both runs share.
+            cells['delta'] = mean_std([
+                r['top1']['student'] - base
+                for r, base in zip(seeds, dml[row.teacher])
+            ])
         else:
             cells['delta'] = '–'
         if row.method.startswith('SwitOKD'):
