@@ -15,7 +15,8 @@
 #   C) instead of Eq. 6: with Eq. 6 the teacher's loss is lowest at
 #   p_t = (y + p_s) / 2, where G <= delta always holds: a teacher that also
 #   learns from a weak 10-class student stays tied to it and is paused
-#   once in 2,814 iterations (configs/fashion_mnist/, docs/benchmarks.md).
+#   once in 11,256 iterations of the accuracy study (configs/fashion_mnist/,
+#   docs/benchmarks.md).
 _base_ = [
     './_base_/models/wrn16-1_resnet8-w4_fashion-mnist.py',
     './_base_/datasets/fashion_mnist_bs128.py',

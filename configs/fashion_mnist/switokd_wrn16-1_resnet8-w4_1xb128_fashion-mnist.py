@@ -1,6 +1,7 @@
 # SwitOKD on Fashion-MNIST, the pair of the demo (teacher WRN-16-1, 0.17M ->
 # student ResNet-8-w4, 5K) over the whole training set: the SwitOKD row of
-# the accuracy benchmark (tools/benchmarks/accuracy_table.py). The DML, KDCL
+# the accuracy study (tools/benchmarks/accuracy_table.py; teacher loss of
+# Eq. 6, the paper's method). The DML, KDCL
 # and vanilla rows share its data, schedule and networks.
 _base_ = [
     '../_base_/models/wrn16-1_resnet8-w4_fashion-mnist.py',
