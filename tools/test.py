@@ -56,8 +56,10 @@ def main(argv=None) -> dict:
         if args.out and is_main_process():
             with open(args.out, 'w') as f:
                 json.dump(metrics, f, indent=2)
-    finally:
-        close_process_group()
+    except BaseException:
+        close_process_group(synchronize=False)
+        raise
+    close_process_group()
     return metrics
 
 

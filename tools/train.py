@@ -117,8 +117,10 @@ def main(argv=None) -> None:
         runner.register_hook(FinishedRunNotice())
     try:
         runner.train()
-    finally:
-        close_process_group()
+    except BaseException:
+        close_process_group(synchronize=False)
+        raise
+    close_process_group()
 
 
 if __name__ == '__main__':

@@ -49,10 +49,18 @@ def init_cpu_process_group(launcher: str) -> bool:
     return True
 
 
-def close_process_group() -> None:
+def close_process_group(synchronize: bool = True) -> None:
     """Destroy the default process group, if any, before the process exits:
-    left to interpreter shutdown, its communication threads can abort the
-    process ("terminate called without an active exception") after the
-    work is done."""
+    left to interpreter shutdown, or closed while another rank still
+    communicates, its communication threads can abort the process
+    ("terminate called without an active exception") after the work is
+    done.
+
+    Args:
+        synchronize: wait for every rank first (a barrier). Pass False after
+            an error, when the other ranks may never get there.
+    """
     if torch_dist.is_available() and torch_dist.is_initialized():
+        if synchronize:
+            torch_dist.barrier()
         torch_dist.destroy_process_group()
