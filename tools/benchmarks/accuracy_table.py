@@ -47,6 +47,11 @@ class Row(NamedTuple):
     #: network -> its validation metric in the run's records
     metrics: Dict[str, str]
 
+    @property
+    def pauses_teacher(self) -> bool:
+        """Whether the method pauses its teacher (expert share, switches)."""
+        return self.method.startswith('SwitOKD')
+
 
 def _pair_row(method: str, prefix: str, teacher: str) -> Row:
     return Row(
@@ -131,10 +136,6 @@ def mean_std(values: List[float]) -> str:
     return f'{statistics.mean(values):.2f} ± {std:.2f}'
 
 
-def _cell(run: dict, net: str) -> Optional[float]:
-    return run['top1'].get(net)
-
-
 def table(runs: Dict[str, List[dict]]) -> str:
     """Markdown summary: per row, each network's top-1 as mean +- std over
     the seeds, the student's difference to DML's student with the same
@@ -164,7 +165,7 @@ def table(runs: Dict[str, List[dict]]) -> str:
             ])
         else:
             cells['delta'] = '–'
-        if row.method.startswith('SwitOKD'):
+        if row.pauses_teacher:
             share = statistics.mean(r['expert_fraction'] for r in seeds)
             expert = f'{100 * share:.1f} %'
             switches = f"{statistics.mean(r['switches'] for r in seeds):.0f}"
@@ -191,9 +192,8 @@ def per_seed_table(runs: Dict[str, List[dict]]) -> str:
                 for net in ('student', 'teacher')
             ]
             expert = (f"{r['expert_iterations']}/{r['iterations']}"
-                      if row.method.startswith('SwitOKD') else '–')
-            switches = (str(r['switches'])
-                        if row.method.startswith('SwitOKD') else '–')
+                      if row.pauses_teacher else '–')
+            switches = str(r['switches']) if row.pauses_teacher else '–'
             lines.append(f"| {row.method} | {row.teacher} | {r['seed']} | "
                          f'{top1[0]} | {top1[1]} | {expert} | {switches} | '
                          f"{r['wall_seconds'] / 60:.1f} min |")
@@ -243,8 +243,10 @@ def main(argv=None) -> dict:
         return final_validation(
             run_dir(args.work_dir, row.config, seed), max_epochs[row.config])
 
+    summaries = {(row.config, seed): finished(row, seed)
+                 for row in ROWS for seed in args.seeds}
     todo = [(row, seed) for row in reversed(ROWS) for seed in args.seeds
-            if finished(row, seed) is None]
+            if summaries[row.config, seed] is None]
     if todo and args.summarize_only:
         raise SystemExit(
             f'{run_dir(args.work_dir, todo[0][0].config, todo[0][1])}: '
@@ -258,6 +260,7 @@ def main(argv=None) -> dict:
                         args.cfg_options, threads)
         print(f'done {row.config} seed {seed} in {seconds / 60:.1f} min',
               flush=True)
+        summaries[row.config, seed] = finished(row, seed)
 
     with ThreadPoolExecutor(args.jobs) as pool:
         # list() re-raises the first failed run's error
@@ -267,7 +270,7 @@ def main(argv=None) -> dict:
     for row in ROWS:
         runs[row.config] = []
         for seed in args.seeds:
-            summary = finished(row, seed)
+            summary = summaries[row.config, seed]
             if summary is None:
                 raise SystemExit(f'{row.config} seed {seed}: no finished run')
             runs[row.config].append(
