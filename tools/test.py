@@ -12,7 +12,7 @@ from mmengine.dist import is_main_process
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli
-from switokd_mm.utils.dist_env import close_process_group
+from switokd_mm.utils.dist_env import process_group_closed_at_exit
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -49,17 +49,13 @@ def main(argv=None) -> dict:
     cfg.load_from = args.checkpoint
     check_data_roots(cfg, ('test_dataloader', ))
     runner = cli.build_runner(cfg)
-    try:
+    with process_group_closed_at_exit():
         metrics = runner.test()
         if is_main_process():
             print(paper_rows(runner.model, metrics))
         if args.out and is_main_process():
             with open(args.out, 'w') as f:
                 json.dump(metrics, f, indent=2)
-    except BaseException:
-        close_process_group(synchronize=False)
-        raise
-    close_process_group()
     return metrics
 
 

@@ -15,7 +15,7 @@ from mmengine.hooks import Hook
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli, find_resume_checkpoint
-from switokd_mm.utils.dist_env import close_process_group
+from switokd_mm.utils.dist_env import process_group_closed_at_exit
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -115,12 +115,8 @@ def main(argv=None) -> None:
     runner = cli.build_runner(cfg)
     if cfg.get('resume'):
         runner.register_hook(FinishedRunNotice())
-    try:
+    with process_group_closed_at_exit():
         runner.train()
-    except BaseException:
-        close_process_group(synchronize=False)
-        raise
-    close_process_group()
 
 
 if __name__ == '__main__':

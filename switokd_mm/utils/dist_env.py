@@ -7,6 +7,8 @@ up first; mmengine's Runner then finds it initialised and skips its own.
 """
 import os
 import subprocess
+from contextlib import contextmanager
+from typing import Iterator
 
 import torch
 import torch.distributed as torch_dist
@@ -49,17 +51,24 @@ def init_cpu_process_group(launcher: str) -> bool:
     return True
 
 
-def close_process_group(synchronize: bool = True) -> None:
-    """Destroy the default process group, if any, before the process exits:
+@contextmanager
+def process_group_closed_at_exit() -> Iterator[None]:
+    """Run the block, then destroy the default process group, if any:
     left to interpreter shutdown, or closed while another rank still
     communicates, its communication threads can abort the process
     ("terminate called without an active exception") after the work is
-    done.
+    done. After the block, every rank waits for the others (a barrier)
+    first; after an error it does not, as the other ranks may never get
+    there."""
+    try:
+        yield
+    except BaseException:
+        _close_process_group(synchronize=False)
+        raise
+    _close_process_group(synchronize=True)
 
-    Args:
-        synchronize: wait for every rank first (a barrier). Pass False after
-            an error, when the other ranks may never get there.
-    """
+
+def _close_process_group(synchronize: bool) -> None:
     if torch_dist.is_available() and torch_dist.is_initialized():
         if synchronize:
             torch_dist.barrier()
