@@ -3,6 +3,7 @@ checkpoint."""
 import os.path as osp
 from typing import List
 
+from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmpretrain.registry import HOOKS
 
@@ -52,7 +53,9 @@ class SafeCheckpointHook(CheckpointHook):
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
-        if osp.isdir(self.out_dir):
+        # Only the main process writes checkpoints; ranks sharing the folder
+        # would race to delete the same stale files.
+        if is_main_process() and osp.isdir(self.out_dir):
             for path in remove_partial_files(self.out_dir):
                 runner.logger.info(f'Removed {path}, left by a killed write')
         self.file_backend = _DeferredRemoval(self.file_backend)
