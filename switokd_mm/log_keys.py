@@ -45,7 +45,7 @@ def switching_log(pair_names: List[Optional[str]], stats: List[List[float]],
     log_vars = {}
     for pair, (gap, ds, dt), delta, expert in zip(pair_names, stats, deltas,
                                                   triggered):
-        values = (gap, delta, ds, dt, float(expert))
+        values = (gap, delta, ds, dt, expert)
         log_vars.update({
             stat_key(stat, pair): float(value)
             for stat, value in zip(PAIR_STATS, values)
