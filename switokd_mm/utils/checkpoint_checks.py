@@ -8,6 +8,7 @@ and what was expected.
 import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import _load_checkpoint
@@ -43,12 +44,18 @@ def _examples(keys: Sequence[str], count: int = 3) -> str:
     return ', '.join(repr(k) for k in keys[:count]) + more
 
 
+def _finite(value: object) -> bool:
+    """False for a floating-point tensor holding NaN or infinity."""
+    return not (isinstance(value, torch.Tensor) and value.is_floating_point()
+                and not torch.isfinite(value).all())
+
+
 def check_weights_fit(model: nn.Module,
                       state_dict: dict,
                       source: str,
                       exact: bool = False) -> None:
-    """Raise unless ``state_dict`` gives weights to every network of
-    ``model`` (and, with ``exact``, to every parameter, in its shape).
+    """Raise unless ``state_dict`` gives finite weights to every network
+    of ``model`` (and, with ``exact``, to every parameter, in its shape).
 
     Args:
         model: the model that loads the weights.
@@ -76,6 +83,13 @@ def check_weights_fit(model: nn.Module,
             raise RuntimeError(
                 f'{source} holds no weights of the network {name!r} '
                 f'(expected keys {prefix}*)')
+    nonfinite = [key for key in matched if not _finite(state_dict[key])]
+    if nonfinite:
+        raise RuntimeError(
+            f'{source} holds non-finite (NaN or infinite) values in '
+            f'{len(nonfinite)} of the weights the model loads: '
+            f'{_examples(nonfinite)}. The run that wrote it diverged; use '
+            f'an earlier checkpoint.')
     if not exact:
         return
     missing = set(expected) - set(state_dict)

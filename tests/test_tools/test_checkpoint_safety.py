@@ -80,6 +80,28 @@ def test_exported_network_is_no_training_checkpoint(straight_run, tmp_path,
                   student)
 
 
+def test_test_tool_refuses_a_half_loaded_or_non_finite_model(
+        straight_run, tmp_path, fashion_mnist_root):
+    """tools/test.py must not score a model that the checkpoint only
+    partly fits (the student's width doubled) or whose weights are NaN."""
+    enable_safe_checkpoints()
+    checkpoint = _load_checkpoint(str(straight_run / 'epoch_3.pth'))
+    checkpoint['state_dict']['student.head.fc.weight'][0, 0] = float('nan')
+    torch.save(checkpoint, tmp_path / 'nan.pth')
+    for source, options, message in [
+        (straight_run / 'epoch_3.pth',
+         ['model.student.backbone.base_channels=4'], 'another architecture'),
+        (tmp_path / 'nan.pth', [], r'non-finite.*student\.head\.fc\.weight'),
+    ]:
+        with pytest.raises(RuntimeError, match=message):
+            test_tool.main([
+                CONFIG,
+                str(source), '--work-dir',
+                str(tmp_path / 'test'), '--cfg-options', *options,
+                *data_root_options(fashion_mnist_root)
+            ])
+
+
 def test_epoch_without_iterations_is_an_error(tmp_path, fashion_mnist_root):
     with pytest.raises(ValueError, match='yields no batch'):
         run_train(tmp_path, fashion_mnist_root, 'empty', '--cfg-options',

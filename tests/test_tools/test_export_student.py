@@ -115,3 +115,52 @@ def test_pickle_payload_is_refused(tmp_path):
     with pytest.raises(UnsafeCheckpointError):
         export(str(tmp_path / 'e.pth'), str(tmp_path / 'out'))
     assert not marker.exists()
+
+
+def test_key_that_closes_its_quotes_is_never_written_as_code(
+        switokd_checkpoint, tmp_path):
+    """pretty_text writes dict keys unescaped: a crafted key in the stored
+    config must not become code in the exported .py."""
+    from switokd_mm.utils.literal_config import UnsafeConfigError
+    _, path = switokd_checkpoint
+    checkpoint = torch.load(path, weights_only=True)
+    marker = tmp_path / 'pwned'
+    key = f"x': __import__('os').system('touch {marker}'), 'y"
+    model = dict(
+        type='SwitOKD',
+        student=dict(NATIVE, init_cfg={key: 1}),
+        teacher=NATIVE)
+    # a literal the stored-config parser accepts: the key is a plain string
+    checkpoint['meta']['cfg'] = f'model = {model!r}\n'
+    evil = tmp_path / 'evil.pth'
+    torch.save(checkpoint, evil)
+    out = tmp_path / 'out'
+    with pytest.raises(UnsafeConfigError, match='plain values'):
+        export(str(evil), str(out))
+    assert not out.exists()
+    assert not marker.exists()
+
+
+def test_config_of_another_architecture_is_refused(switokd_checkpoint,
+                                                   tmp_path):
+    _, path = switokd_checkpoint
+    other = tmp_path / 'other.py'
+    Config(
+        dict(
+            model=dict(
+                type='SwitOKD',
+                student=dict(NATIVE, backbone=dict(type='MobileNetV2')),
+                teacher=NATIVE))).dump(other)
+    out = tmp_path / 'out'
+    with pytest.raises(RuntimeError, match='another architecture'):
+        export(str(path), str(out), config=str(other))
+    assert not out.exists()
+
+
+def test_non_finite_weights_are_refused(switokd_checkpoint, tmp_path):
+    _, path = switokd_checkpoint
+    checkpoint = torch.load(path, weights_only=True)
+    checkpoint['state_dict']['student.head.fc.bias'][3] = float('nan')
+    torch.save(checkpoint, tmp_path / 'nan.pth')
+    with pytest.raises(RuntimeError, match=r'non-finite.*head\.fc\.bias'):
+        export(str(tmp_path / 'nan.pth'), str(tmp_path / 'out'))

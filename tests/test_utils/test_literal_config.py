@@ -3,6 +3,7 @@ import pytest
 from mmengine.config import Config
 
 from switokd_mm.utils.literal_config import (UnsafeConfigError,
+                                             literal_config_text,
                                              parse_literal_config)
 from tests.conftest import CONFIG
 
@@ -25,3 +26,23 @@ def test_code_is_refused_and_never_runs(tmp_path, code):
     with pytest.raises(UnsafeConfigError):
         parse_literal_config(code.format(marker=marker))
     assert not marker.exists()
+
+
+@pytest.mark.parametrize('key', [
+    "x': __import__('os').system('touch {marker}'), 'y",
+    "x': 1, 'y",
+    "a'b",
+])
+def test_key_closing_its_quotes_is_not_written(tmp_path, key):
+    marker = tmp_path / 'pwned'
+    cfg = Config(dict(model=dict(init_cfg={key.format(marker=marker): 1})))
+    with pytest.raises(UnsafeConfigError):
+        literal_config_text(cfg)
+    assert not marker.exists()
+
+
+def test_keys_that_are_not_identifiers_read_back():
+    cfg = Config(
+        dict(model=dict(weights={'a/b': 1, 'c d': [1, (2, -3.5)]}, x='q"')))
+    assert parse_literal_config(
+        literal_config_text(cfg)).to_dict() == cfg.to_dict()

@@ -10,7 +10,11 @@ state dict without the ``student.`` prefix, no optimizer, no teacher) and
 its data preprocessor and the test data settings). Without ``--config``
 the config stored in the checkpoint is read without executing it (plain
 values only, see :func:`switokd_mm.utils.literal_config.parse_literal_config`);
-the checkpoint itself is loaded weights-only. mmpretrain's own
+the checkpoint itself is loaded weights-only. Nothing is written unless
+every exported config reads back as the same plain values (a crafted key
+cannot become code, see :func:`~switokd_mm.utils.literal_config.
+literal_config_text`) and every network's weights fit the network its
+config builds exactly and are finite. mmpretrain's own
 ``tools/test.py``, ``init_model``/``get_model`` and
 ``ImageClassificationInferencer`` load them; only a network built from
 switokd_mm's CIFAR backbones needs switokd_mm installed (the config then
@@ -29,7 +33,9 @@ from mmpretrain.registry import METRICS, MODELS
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import atomic_write, enable_safe_checkpoints
-from switokd_mm.utils.literal_config import parse_literal_config
+from switokd_mm.utils.checkpoint_checks import check_weights_fit
+from switokd_mm.utils.literal_config import (literal_config_text,
+                                             parse_literal_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -131,7 +137,14 @@ def export(checkpoint: str,
            out_dir: str,
            networks=('student', ),
            config: Optional[str] = None) -> Dict[str, str]:
-    """Export networks of a SwitOKD checkpoint; returns their file stems."""
+    """Export networks of a SwitOKD checkpoint; returns their file stems.
+
+    Raises:
+        UnsafeConfigError: a network's config would not be written as
+            plain values.
+        RuntimeError: a network's weights do not fit the network its
+            config builds, or are not finite.
+    """
     enable_safe_checkpoints()
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     meta = ckpt.get('meta', {})
@@ -141,16 +154,26 @@ def export(checkpoint: str,
         cfg = parse_literal_config(meta['cfg'])
     else:
         raise ValueError(f'{checkpoint} stores no config; pass --config')
+    exports = {}
+    for network in networks:
+        network_cfg = network_config(cfg, network)
+        weights = network_state_dict(ckpt['state_dict'], network)
+        check_weights_fit(
+            MODELS.build(network_cfg.model),
+            weights,
+            f'{checkpoint} ({network})',
+            exact=True)
+        exports[network] = (literal_config_text(network_cfg), weights)
     os.makedirs(out_dir, exist_ok=True)
     stems = {}
-    for network in networks:
+    for network, (text, weights) in exports.items():
         stem = osp.join(out_dir, network)
-        network_config(cfg, network).dump(f'{stem}.py')
+        with atomic_write(f'{stem}.py') as f:
+            f.write(text.encode())
         with atomic_write(f'{stem}.pth') as f:
             torch.save(
                 dict(
-                    state_dict=network_state_dict(ckpt['state_dict'],
-                                                  network),
+                    state_dict=weights,
                     meta=dict(
                         dataset_meta=meta.get('dataset_meta'),
                         exported_from=osp.abspath(checkpoint),

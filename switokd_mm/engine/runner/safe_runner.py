@@ -1,6 +1,7 @@
 """mmengine's Runner with safe checkpoints and checked resumes."""
 import copy
-from typing import Callable, Dict, Optional, Union
+from contextlib import contextmanager
+from typing import Callable, Dict, Iterator, Optional, Union
 
 from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
@@ -28,8 +29,11 @@ class SafeRunner(Runner):
       read the GPU count; the world size is compared from
       ``meta['run']`` instead, which this runner writes.
     - Loading weights that fit none of the model, or none of one of its
-      networks, is an error; a resume also needs the same architecture
-      and a training checkpoint (epoch, iteration, optimizer).
+      networks, or that are not finite, is an error; a resume, ``test()``
+      and ``val()`` also need the same architecture (every key, in its
+      shape: scoring a half-loaded model would report a random network's
+      accuracy), and a resume a training checkpoint (epoch, iteration,
+      optimizer).
     - A resume with another world size, batch size or dataset length is
       refused when the checkpoint is inside an epoch (and, for the world
       size, without ``auto_scale_lr``); at an epoch boundary it is logged.
@@ -45,7 +49,9 @@ class SafeRunner(Runner):
 
     def __init__(self, *args, **kwargs) -> None:
         enable_safe_checkpoints()
-        self._resuming = False
+        # what the next load_checkpoint is for: None (load_from of a
+        # training run, partial weights allowed), 'resume' or 'evaluate'
+        self._loading_for: Optional[str] = None
         super().__init__(*args, **kwargs)
 
     def register_default_hooks(self, hooks: Optional[Dict] = None) -> None:
@@ -93,12 +99,27 @@ class SafeRunner(Runner):
         meta = dict(kwargs.pop('meta', None) or {}, run=self.run_facts())
         super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
 
-    def resume(self, filename: str, *args, **kwargs) -> None:
-        self._resuming = True
+    @contextmanager
+    def _loading(self, purpose: str) -> Iterator[None]:
+        self._loading_for = purpose
         try:
-            super().resume(filename, *args, **kwargs)
+            yield
         finally:
-            self._resuming = False
+            self._loading_for = None
+
+    def test(self) -> dict:
+        """mmengine's ``test``, loading ``load_from`` exactly."""
+        with self._loading('evaluate'):
+            return super().test()
+
+    def val(self) -> dict:
+        """mmengine's ``val``, loading ``load_from`` exactly."""
+        with self._loading('evaluate'):
+            return super().val()
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        with self._loading('resume'):
+            super().resume(filename, *args, **kwargs)
 
     def load_checkpoint(self,
                         filename: str,
@@ -117,8 +138,8 @@ class SafeRunner(Runner):
             model,
             revised_keys(state_dict, revise_keys),
             filename,
-            exact=self._resuming)
-        if self._resuming:
+            exact=self._loading_for is not None)
+        if self._loading_for == 'resume':
             self._check_resumable(filename, checkpoint)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         checkpoint = _load_checkpoint_to_model(
