@@ -165,18 +165,23 @@ def test_bf16_amp_on_cpu_trains_with_finite_statistics(tmp_path,
 
 AUGMENTED = str(REPO / 'tests' / 'fixtures' /
                 'tiny_switokd_augmented_fashion_mnist.py')
+#: Mixup, dropout and two data workers on top of AUGMENTED
+MIXUP = str(REPO / 'tests' / 'fixtures' /
+            'tiny_switokd_mixup_fashion_mnist.py')
 
 
+@pytest.mark.parametrize('config', [AUGMENTED, MIXUP])
 def test_kill_mid_epoch_then_resume_auto_equals_an_uninterrupted_run(
-        tmp_path, fashion_mnist_root):
+        tmp_path, fashion_mnist_root, config):
     """kill -9 at iteration 14 (epoch 2, batch 6 of 8; last checkpoint at
     iteration 12), then ``--resume``: the finished run equals one that was
-    never interrupted, with random augmentation on."""
+    never interrupted, with random augmentation on (and with Mixup, dropout
+    and data workers)."""
     straight_dir, killed_dir = tmp_path / 'straight', tmp_path / 'killed'
-    run_train(straight_dir, fashion_mnist_root, 'straight', config=AUGMENTED)
+    run_train(straight_dir, fashion_mnist_root, 'straight', config=config)
 
     killed = subprocess.run([
-        sys.executable, 'tools/train.py', AUGMENTED, '--work-dir',
+        sys.executable, 'tools/train.py', config, '--work-dir',
         str(killed_dir), '--cfg-options', 'experiment_name=killed',
         *data_root_options(fashion_mnist_root)
     ],
@@ -193,7 +198,7 @@ def test_kill_mid_epoch_then_resume_auto_equals_an_uninterrupted_run(
         fashion_mnist_root,
         'resumed',
         '--resume',
-        config=AUGMENTED)
+        config=config)
 
     straight = _load_checkpoint(str(straight_dir / 'iter_24.pth'))
     resumed = _load_checkpoint(str(killed_dir / 'iter_24.pth'))

@@ -10,6 +10,8 @@ from switokd_mm.utils.random_state import get_random_state, set_random_state
 
 #: the checkpoint entry: one state per rank
 CHECKPOINT_KEY = 'random_state'
+#: the checkpoint entry of the state each rank's epoch started from
+EPOCH_START_KEY = 'epoch_start_random_state'
 
 
 @HOOKS.register_module()
@@ -33,6 +35,13 @@ class RandomStateHook(Hook):
     states of all ranks are gathered after every training iteration (one
     small collective, ahead of ``CheckpointHook``); a single process takes
     its state when a checkpoint is saved.
+
+    Checkpoints also hold the state every rank had when its current epoch
+    started (gathered once per epoch): creating the epoch's dataloader
+    iterator draws from torch's generator (its base seed), and a run
+    resumed inside the epoch recreates that iterator from the same state
+    (:meth:`epoch_start_state`, used by
+    :class:`~switokd_mm.engine.runner.ResumableEpochBasedTrainLoop`).
     """
     # after_train_iter before CheckpointHook (VERY_LOW) saves
     priority = 'LOW'
@@ -41,6 +50,8 @@ class RandomStateHook(Hook):
         self._resumed: Optional[List[dict]] = None
         self._before_val: Optional[dict] = None
         self._gathered: Optional[List[dict]] = None
+        # {'epoch': e, 'states': one per rank} of the epoch in progress
+        self._epoch_start: Optional[dict] = None
 
     def after_train_iter(self,
                          runner,
@@ -59,9 +70,37 @@ class RandomStateHook(Hook):
             states = [self._before_val or get_random_state()]
         if states is not None:
             checkpoint[CHECKPOINT_KEY] = states
+        if self._epoch_start is not None:
+            checkpoint[EPOCH_START_KEY] = self._epoch_start
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         self._resumed = checkpoint.get(CHECKPOINT_KEY)
+        self._epoch_start = checkpoint.get(EPOCH_START_KEY)
+
+    def before_train_epoch(self, runner) -> None:
+        # A run resumed inside an epoch keeps the state that epoch started
+        # from; every other epoch records its own.
+        if (self._epoch_start is not None
+                and self._epoch_start['epoch'] == runner.epoch):
+            return
+        state = get_random_state()
+        states = all_gather_object(state) if get_world_size() > 1 else [
+            state
+        ]
+        self._epoch_start = dict(epoch=runner.epoch, states=states)
+
+    def epoch_start_state(self, epoch: int) -> Optional[dict]:
+        """This rank's random state at the start of ``epoch`` (None when it
+        is not known, e.g. a checkpoint written without it).
+
+        Args:
+            epoch: the epoch (0-based, as ``runner.epoch``).
+        """
+        saved = self._epoch_start
+        if (saved is None or saved['epoch'] != epoch
+                or len(saved['states']) != get_world_size()):
+            return None
+        return saved['states'][get_rank()]
 
     def before_train(self, runner) -> None:
         # Only a resumed run (iterations already done) continues the saved

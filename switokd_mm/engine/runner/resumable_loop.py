@@ -1,12 +1,14 @@
 """An epoch-based training loop that resumes in the middle of an epoch."""
 import itertools
-from typing import Any, Iterator, Tuple
+from typing import Any, Iterator, Optional, Tuple
 
 import torch.nn as nn
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import LOOPS
 
-from switokd_mm.utils.random_state import preserved_random_state
+from switokd_mm.engine.hooks.random_state_hook import RandomStateHook
+from switokd_mm.utils.random_state import (preserved_random_state,
+                                           set_random_state)
 
 
 @LOOPS.register_module()
@@ -19,8 +21,12 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     first batch the checkpoint had not trained: it replays the epoch's
     already-trained batches through the dataloader without training on
     them, which keeps the sampler's order and the data workers' random
-    augmentations in step, and then restores the random state (that replay
-    does not move the generators that :class:`RandomStateHook` restored).
+    augmentations in step. The epoch's iterator is created from the random
+    state the epoch started from (:meth:`RandomStateHook.epoch_start_state`:
+    creating it draws a base seed from torch's generator), and afterwards
+    the generators are set back to the state :class:`RandomStateHook`
+    restored, so that neither the new iterator nor the replay moves the
+    draws of the training steps (Mixup, dropout, ...).
 
     Mid-epoch checkpoints come from mmengine's ``CheckpointHook`` with
     ``by_epoch=False`` (every ``interval`` iterations). The replay reads
@@ -91,11 +97,27 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
                 f'{self._epoch + 1}, but an epoch has {per_epoch} batches: '
                 f'the checkpoint comes from a run with another dataset size, '
                 f'batch size or number of ranks')
-        batches = enumerate(self.dataloader)
-        if trained:
-            self.runner.logger.info(
-                f'Resuming in the middle of epoch {self._epoch + 1}: '
-                f'replaying its {trained} trained batches without training')
-            with preserved_random_state():
-                next(itertools.islice(batches, trained - 1, None))
+        if not trained:
+            return enumerate(self.dataloader)
+        self.runner.logger.info(
+            f'Resuming in the middle of epoch {self._epoch + 1}: '
+            f'replaying its {trained} trained batches without training')
+        with preserved_random_state():
+            epoch_start = self._epoch_start_state()
+            if epoch_start is not None:
+                set_random_state(epoch_start)
+            batches = enumerate(self.dataloader)
+            next(itertools.islice(batches, trained - 1, None))
         return batches
+
+    def _epoch_start_state(self) -> Optional[dict]:
+        """The random state this epoch started from, as saved by the
+        runner's :class:`RandomStateHook` (None without it)."""
+        for hook in self.runner.hooks:
+            if isinstance(hook, RandomStateHook):
+                return hook.epoch_start_state(self._epoch)
+        self.runner.logger.warning(
+            'Resuming inside an epoch without a RandomStateHook: the '
+            'epoch\'s data order and augmentations may differ from the '
+            'uninterrupted run\'s')
+        return None

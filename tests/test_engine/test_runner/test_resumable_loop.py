@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from switokd_mm.engine.hooks import RandomStateHook
 from switokd_mm.engine.runner import ResumableEpochBasedTrainLoop
 
 
@@ -22,8 +23,10 @@ class RandomItems(Dataset):
 
 class FakeRunner:
 
-    def __init__(self):
+    def __init__(self, hooks=()):
         self.trained = []
+        self.hooks = list(hooks)
+        self.train_loop = None
         self.visualizer = SimpleNamespace()
         self.logger = logging.getLogger('test')
         self.model = SimpleNamespace(train=lambda: None, train_step=self.step)
@@ -35,16 +38,25 @@ class FakeRunner:
             (batch[0].tolist(), batch[1].tolist(), torch.rand(
                 ()), torch.get_rng_state()))
 
+    @property
+    def epoch(self):
+        return self.train_loop.epoch
+
     def call_hook(self, name, **kwargs):
-        pass
+        for hook in self.hooks:
+            getattr(hook, name)(self, **kwargs)
 
 
-def loop(runner, trained_iters=0):
-    generator = torch.Generator().manual_seed(0)
+def loop(runner, trained_iters=0, own_generator=True):
+    """The loop over 3 batches of 4 shuffled items; without its own
+    generator the dataloader draws its order and base seed from torch's
+    global generator."""
+    generator = torch.Generator().manual_seed(0) if own_generator else None
     dataloader = DataLoader(
         RandomItems(), batch_size=4, shuffle=True, generator=generator)
     train_loop = ResumableEpochBasedTrainLoop(runner, dataloader, 2)
     train_loop._iter = trained_iters
+    runner.train_loop = train_loop
     return train_loop
 
 
@@ -65,6 +77,28 @@ def test_resumed_epoch_trains_the_untrained_batches_with_the_same_draws():
     assert draws == straight.trained[2][1]
     assert torch.equal(step_draw, straight.trained[2][2])
     assert resumed_loop.epoch == 1
+
+
+def test_iterator_drawing_from_the_global_generator_resumes_exactly():
+    """Creating the epoch's iterator draws from torch's generator: the
+    resumed epoch recreates it from the state the epoch started from, and
+    the training steps' draws (Mixup, dropout) continue from the state the
+    checkpoint saved."""
+    straight = FakeRunner([RandomStateHook()])
+    torch.manual_seed(0)
+    loop(straight, own_generator=False).run_epoch()
+    checkpoint = {}
+    straight.hooks[0].before_save_checkpoint(straight, checkpoint)
+
+    resumed = FakeRunner([RandomStateHook()])
+    resumed.hooks[0].after_load_checkpoint(resumed, checkpoint)
+    torch.set_rng_state(straight.trained[1][3])  # as RandomStateHook does
+    loop(resumed, trained_iters=2, own_generator=False).run_epoch()
+    indices, draws, step_draw, state = resumed.trained[0]
+    assert indices == straight.trained[2][0]
+    assert draws == straight.trained[2][1]
+    assert torch.equal(step_draw, straight.trained[2][2])
+    assert torch.equal(state, straight.trained[2][3])
 
 
 def test_checkpoint_from_another_epoch_length_is_refused():
