@@ -4,12 +4,13 @@ mmengine loads ``http(s)://``, ``torchvision://``, ``open-mmlab://`` and
 ``mmcls://`` checkpoints with ``torch.hub.load_state_dict_from_url``, which
 unpickles arbitrary objects. These loaders resolve the same names with
 mmengine's own model tables, download the file into torch's hub cache
-(``$TORCH_HOME/hub/checkpoints``, what ``load_state_dict_from_url`` uses)
-and load it with
-:func:`~switokd_mm.utils.safe_checkpoint.load_checkpoint_file`.
-Object-storage (``s3://``, ``petrel://``) bytes and ``pavi://`` downloads
-go through the same loader.
+(``$TORCH_HOME/hub/checkpoints``, one folder per URL: see
+:func:`cached_checkpoint_path`) and load it with
+:func:`~switokd_mm.utils.safe_checkpoint.load_checkpoint_file`, which
+verifies it first. Object-storage (``s3://``, ``petrel://``) bytes and
+``pavi://`` downloads go through the same loader.
 """
+import hashlib
 import io
 import logging
 import os
@@ -26,10 +27,33 @@ from mmengine.runner import checkpoint as mmengine_checkpoint
 
 from .safe_checkpoint import load_checkpoint_file, load_local_checkpoint
 
+#: hex digits of the URL's sha256 that name its cache folder (64 bits)
+URL_KEY_LENGTH = 16
+
+
+def cached_checkpoint_path(url: str) -> str:
+    """Where ``url`` is kept in torch's hub cache.
+
+    The folder is keyed by the whole URL (query included), so two URLs whose
+    files share a name (``.../run_a/epoch_1.pth``, ``.../run_b/epoch_1.pth``)
+    get a copy each; the file keeps its own name.
+
+    Args:
+        url: an ``http://`` or ``https://`` address.
+
+    Returns:
+        str: ``$TORCH_HOME/hub/checkpoints/<first 16 hex digits of the URL's
+        sha256>/<file name>``.
+    """
+    key = hashlib.sha256(url.encode()).hexdigest()[:URL_KEY_LENGTH]
+    return osp.join(torch.hub.get_dir(), 'checkpoints', key,
+                    osp.basename(urlparse(url).path))
+
 
 def download_checkpoint(url: str) -> str:
-    """The local copy of ``url`` in torch's hub cache, downloaded once
-    (local rank 0 downloads, the other ranks wait for it).
+    """The local copy of ``url`` in torch's hub cache
+    (:func:`cached_checkpoint_path`), downloaded once (rank 0 downloads,
+    the other ranks wait for it).
 
     Args:
         url: an ``http://`` or ``https://`` address.
@@ -37,11 +61,10 @@ def download_checkpoint(url: str) -> str:
     Returns:
         str: path of the downloaded file.
     """
-    model_dir = osp.join(torch.hub.get_dir(), 'checkpoints')
-    cached = osp.join(model_dir, osp.basename(urlparse(url).path))
+    cached = cached_checkpoint_path(url)
     rank, world_size = get_dist_info()
     if rank == 0 and not osp.isfile(cached):
-        os.makedirs(model_dir, exist_ok=True)
+        os.makedirs(osp.dirname(cached), exist_ok=True)
         print_log(f'Downloading {url} to {cached}', logger='current')
         # writes a temporary file and renames it: never a partial `cached`
         torch.hub.download_url_to_file(url, cached, progress=False)
@@ -93,7 +116,7 @@ def load_from_ceph(filename: str, map_location: Optional[Any] = None) -> Any:
     """``s3://`` / ``petrel://``: the object's bytes, loaded safely."""
     backend = get_file_backend(filename, backend_args={'backend': 'petrel'})
     with io.BytesIO(backend.get(filename)) as buffer:
-        return load_checkpoint_file(buffer, map_location)
+        return load_checkpoint_file(buffer, map_location, source=filename)
 
 
 def load_from_pavi(filename: str, map_location: Optional[Any] = None) -> Any:

@@ -1,12 +1,15 @@
-"""Loading never unpickles arbitrary objects."""
+"""Loading never unpickles arbitrary objects, nor loads damaged bytes."""
 import os
+import random
+import re
+import zipfile
 
 import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils import (UnsafeCheckpointError, enable_safe_checkpoints,
-                              load_local_checkpoint)
+from switokd_mm.utils import (CorruptCheckpointError, UnsafeCheckpointError,
+                              enable_safe_checkpoints, load_local_checkpoint)
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +115,71 @@ def test_numpy_1x_checkpoint_loads(tmp_path):
     with torch.serialization.safe_globals(numpy2_only), pytest.raises(
             Exception, match='numpy.core.multiarray'):
         torch.load(old, weights_only=True)
+
+
+def with_a_flipped_bit(saved, weight):
+    """``saved`` (torch.save's bytes) with one bit flipped inside the bytes
+    of the tensor ``weight``."""
+    data = bytearray(saved)
+    data[data.index(weight.numpy().tobytes()) + 100] ^= 0x01
+    return bytes(data)
+
+
+def test_bit_rot_inside_a_tensor_is_refused(tmp_path):
+    """One flipped bit in a tensor's bytes, which torch alone loads as a
+    wrong weight: the loader names the file and the damaged entry."""
+    path = tmp_path / 'epoch_1.pth'
+    weight = torch.arange(1000.)
+    torch.save({'state_dict': {'weight': weight}}, path)
+    path.write_bytes(with_a_flipped_bit(path.read_bytes(), weight))
+    rotten = torch.load(path, weights_only=True)['state_dict']['weight']
+    assert not torch.equal(rotten, weight)
+    with pytest.raises(
+            CorruptCheckpointError,
+            match=f"{re.escape(str(path))} is corrupt: its entry "
+            f"'epoch_1/data/0'"):
+        _load_checkpoint(str(path))
+
+
+def zip_without_a_pickle(path):
+    """A valid zip archive that is not a torch checkpoint."""
+    with zipfile.ZipFile(path, 'w') as archive:
+        archive.writestr('notes/readme.txt', 'not weights')
+
+
+@pytest.mark.parametrize(
+    'damage', [
+        lambda path, saved: path.write_bytes(b''),
+        lambda path, saved: path.write_bytes(saved[:len(saved) // 2]),
+        lambda path, saved: path.write_bytes(random.Random(0).randbytes(4096)),
+        lambda path, saved: zip_without_a_pickle(path),
+    ],
+    ids=['empty', 'truncated', 'random', 'foreign_zip'])
+def test_damaged_or_foreign_file_is_named_as_such(tmp_path, damage):
+    """Before: EOFError with no message, torch's zip reader error without
+    the file name, or random bytes reported as a disallowed object."""
+    path = tmp_path / 'epoch_1.pth'
+    torch.save({'state_dict': {'weight': torch.arange(1000.)}}, path)
+    damage(path, path.read_bytes())
+    with pytest.raises(
+            CorruptCheckpointError,
+            match=f'{re.escape(str(path))} is corrupt or not a checkpoint'):
+        _load_checkpoint(str(path))
+
+
+def test_legacy_format_loads_and_stays_weights_only(tmp_path):
+    """torch's pre-1.6 format (no checksums, used by old pretrained
+    weights) is still read by the weights-only unpickler: a plain file
+    loads, a payload is refused."""
+    marker = tmp_path / 'pwned'
+    plain, evil = tmp_path / 'legacy.pth', tmp_path / 'legacy_evil.pth'
+    torch.save({'weight': torch.ones(3)},
+               plain,
+               _use_new_zipfile_serialization=False)
+    torch.save({'meta': Payload(marker)},
+               evil,
+               _use_new_zipfile_serialization=False)
+    assert torch.equal(_load_checkpoint(str(plain))['weight'], torch.ones(3))
+    with pytest.raises(UnsafeCheckpointError, match='Refusing to load'):
+        _load_checkpoint(str(evil))
+    assert not marker.exists()
