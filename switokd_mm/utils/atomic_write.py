@@ -11,6 +11,7 @@ old file or the new one, plus possibly a temporary file that
 import glob
 import os
 import os.path as osp
+import tempfile
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator, List, Union
 
@@ -40,6 +41,27 @@ def atomic_write(target: Union[str, os.PathLike]) -> Iterator[BinaryIO]:
     finally:
         if osp.exists(partial):
             os.remove(partial)
+
+
+def check_writable(folder: str) -> None:
+    """Raise unless files can be created in ``folder`` (created if
+    missing).
+
+    Args:
+        folder: a local folder.
+
+    Raises:
+        PermissionError: naming the folder and the reason.
+    """
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise PermissionError(
+            f'Cannot write checkpoints to {folder}: {error.strerror or error}.'
+            f' Choose another folder (default_hooks.checkpoint.out_dir or '
+            f'--work-dir).') from error
 
 
 def remove_partial_files(folder: str) -> List[str]:

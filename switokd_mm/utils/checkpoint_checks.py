@@ -10,8 +10,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
+from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmengine.runner.checkpoint import _load_checkpoint
+
+from .literal_config import UnsafeConfigError, parse_literal_config
 
 RUN_FACTS = ('world_size', 'batch_size', 'dataset_length', 'iters_per_epoch')
 
@@ -167,3 +170,120 @@ def is_mid_epoch(meta: dict, saved: dict) -> Optional[bool]:
     if not per_epoch:
         return None
     return meta['iter'] != meta['epoch'] * per_epoch
+
+
+def _param_group_settings(group: dict) -> Dict[str, object]:
+    """A param group's hyper-parameters that the config sets: everything
+    but its parameters and the values a param scheduler moves (``lr`` when
+    ``initial_lr`` is kept, ``momentum`` when ``initial_momentum`` is)."""
+    return {
+        key: value
+        for key, value in group.items()
+        if key != 'params' and f'initial_{key}' not in group
+    }
+
+
+def optimizer_differences(saved: dict, current: dict,
+                          name: str = 'optimizer') -> List[str]:
+    """The hyper-parameters in which two optimizer state dicts differ.
+
+    Args:
+        saved: the checkpoint's ``optimizer`` entry: one optimizer's state
+            dict or a dict of them per network (``OptimWrapperDict``).
+        current: the same entry of this run (before loading).
+        name: the entry's name in the lines.
+
+    Returns:
+        list[str]: ``'<name>.<group>.<key>: <saved> in the checkpoint,
+        <current> now'`` per difference.
+    """
+    if 'param_groups' not in saved or 'param_groups' not in current:
+        return [
+            line for key in sorted(set(saved) & set(current))
+            if isinstance(saved[key], dict)
+            for line in optimizer_differences(saved[key], current[key],
+                                              f'{name}.{key}')
+        ]
+    lines = []
+    for index, (old, new) in enumerate(
+            zip(saved['param_groups'], current['param_groups'])):
+        old, new = _param_group_settings(old), _param_group_settings(new)
+        lines += [
+            f'{name}.param_groups[{index}].{key}: {old.get(key)} in the '
+            f'checkpoint, {new.get(key)} now'
+            for key in sorted(set(old) | set(new))
+            if old.get(key) != new.get(key)
+        ]
+    return lines
+
+
+class _NotSet:
+    """A key a config does not set (its default applies)."""
+
+    def __repr__(self) -> str:
+        return 'not set'
+
+    __str__ = __repr__
+
+
+NOT_SET = _NotSet()
+
+
+def config_differences(saved: object, current: object,
+                       name: str) -> List[str]:
+    """The dotted keys at which two (nested) config values differ.
+
+    Args:
+        saved: the checkpoint's value (:data:`NOT_SET` where absent).
+        current: this run's value (:data:`NOT_SET` where absent).
+        name: the value's dotted key.
+
+    Returns:
+        list[str]: ``'<key>: <saved> in the checkpoint, <current> now'``.
+    """
+    if isinstance(saved, dict) and isinstance(current, dict):
+        return [
+            line for key in sorted(set(saved) | set(current), key=str)
+            for line in config_differences(
+                saved.get(key, NOT_SET), current.get(key, NOT_SET),
+                f'{name}.{key}')
+        ]
+    if saved != current:
+        return [f'{name}: {saved} in the checkpoint, {current} now']
+    return []
+
+
+def changed_settings(checkpoint: dict, optim_wrapper: object,
+                     model_cfg: Optional[dict]) -> List[str]:
+    """What a resume changes: the optimizer hyper-parameters and model
+    options in which the run differs from ``checkpoint``, each with which
+    value takes effect.
+
+    Args:
+        checkpoint: a training checkpoint (``optimizer`` and the config
+            text in ``meta['cfg']``, read without executing it).
+        optim_wrapper: this run's optimizer wrapper(s), not yet loaded.
+        model_cfg: this run's ``model`` config.
+
+    Returns:
+        list[str]: one line per difference; empty when nothing differs.
+    """
+    lines = [
+        f'  {line} (the checkpoint\'s value takes effect: the optimizer '
+        f'state is restored)' for line in optimizer_differences(
+            checkpoint.get('optimizer') or {}, optim_wrapper.state_dict())
+    ]
+    text = (checkpoint.get('meta') or {}).get('cfg')
+    if text and model_cfg is not None:
+        try:
+            saved = parse_literal_config(text).to_dict().get('model')
+        except UnsafeConfigError:
+            saved = None  # a config that is not plain values is not read
+        if saved is not None:
+            lines += [
+                f'  {line} (this config\'s value takes effect)'
+                for line in config_differences(
+                    saved, Config(dict(model=model_cfg)).to_dict()['model'],
+                    'model')
+            ]
+    return lines

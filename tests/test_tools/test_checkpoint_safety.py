@@ -49,6 +49,10 @@ def test_config_string_in_a_checkpoint_never_runs(straight_run, tmp_path,
     (dict(iter=12), ['train_dataloader.dataset.indices=200'],
      'dataset length: 256 in the checkpoint, 200 now'),
     (dict(run=dict(world_size=2)), [], 'without auto_scale_lr.*world size'),
+    # an epoch boundary, another batch size: 16 batches per epoch, not 8
+    ({}, ['train_dataloader.batch_size=16'],
+     'another number of batches per epoch.*iters per epoch: 8 in the '
+     'checkpoint, 16 now'),
 ])
 def test_mismatched_resume_is_refused_before_training(
         straight_run, tmp_path, fashion_mnist_root, meta, options, message):
@@ -100,6 +104,38 @@ def test_test_tool_refuses_a_half_loaded_or_non_finite_model(
                 str(tmp_path / 'test'), '--cfg-options', *options,
                 *data_root_options(fashion_mnist_root)
             ])
+
+
+def test_resume_lists_changed_settings_in_one_warning(
+        straight_run, tmp_path, fashion_mnist_root):
+    work = tmp_path / 'work'
+    run_train(work, fashion_mnist_root, 'changed', '--resume',
+              str(straight_run / 'epoch_2.pth'), '--cfg-options',
+              'model.alpha=0.5', 'optim_wrapper.student.optimizer.lr=0.1')
+    log = next(work.glob('*/*.log')).read_text()
+    warnings = [
+        block for block in log.split(' - mmengine - ')
+        if 'differ from the checkpoint' in block
+    ]
+    assert len(warnings) == 1
+    assert ('optimizer.student.param_groups[0].initial_lr: 0.05 in the '
+            'checkpoint, 0.1 now (the checkpoint\'s value takes effect'
+            in warnings[0])
+    assert ('model.alpha: not set in the checkpoint, 0.5 now (this '
+            'config\'s value takes effect)' in warnings[0])
+    assert 'teacher' not in warnings[0]
+
+
+def test_unwritable_checkpoint_folder_stops_before_training(
+        tmp_path, fashion_mnist_root):
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('')
+    with pytest.raises(PermissionError, match='Cannot write checkpoints to'):
+        run_train(tmp_path / 'work', fashion_mnist_root, 'ro',
+                  '--cfg-options',
+                  f'default_hooks.checkpoint.out_dir={blocker}/sub')
+    log = next((tmp_path / 'work').glob('*/*.log')).read_text()
+    assert 'Epoch(train)' not in log
 
 
 def test_epoch_without_iterations_is_an_error(tmp_path, fashion_mnist_root):

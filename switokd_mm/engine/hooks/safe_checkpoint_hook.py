@@ -7,7 +7,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmpretrain.registry import HOOKS
 
-from switokd_mm.utils.atomic_write import remove_partial_files
+from switokd_mm.utils.atomic_write import check_writable, remove_partial_files
 
 
 class _DeferredRemoval:
@@ -46,13 +46,16 @@ class SafeCheckpointHook(CheckpointHook):
     during the save then leaves no complete checkpoint (with
     ``max_keep_ckpts=1``) or no best one. Here the removals wait until the
     new file is complete (written atomically and renamed). Temporary files
-    left by killed writers are removed when training starts. Same
-    arguments as ``CheckpointHook``; :class:`SafeRunner` uses it for
-    ``default_hooks.checkpoint`` of type ``CheckpointHook``.
+    left by killed writers are removed when training starts, and a local
+    ``out_dir`` that cannot be written is an error then, not at the first
+    save. Same arguments as ``CheckpointHook``; :class:`SafeRunner` uses it
+    for ``default_hooks.checkpoint`` of type ``CheckpointHook``.
     """
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
+        if is_main_process() and '://' not in self.out_dir:
+            check_writable(self.out_dir)
         # Only the main process writes checkpoints; ranks sharing the folder
         # would race to delete the same stale files.
         if is_main_process() and osp.isdir(self.out_dir):

@@ -1,7 +1,7 @@
 """mmengine's Runner with safe checkpoints and checked resumes."""
 import copy
 from contextlib import contextmanager
-from typing import Callable, Dict, Iterator, Optional, Union
+from typing import Callable, Dict, Iterator, List, Optional, Union
 
 from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
@@ -10,10 +10,11 @@ from mmengine.runner.checkpoint import (_load_checkpoint,
                                         _load_checkpoint_to_model)
 
 from switokd_mm.engine.hooks import SafeCheckpointHook
-from switokd_mm.utils.checkpoint_checks import (check_weights_fit,
+from switokd_mm.utils.checkpoint_checks import (changed_settings,
+                                                check_weights_fit,
                                                 is_mid_epoch, revised_keys,
                                                 run_differences)
-from switokd_mm.utils.data_checks import check_dataloader
+from switokd_mm.utils.data_checks import build_loop, check_dataloader
 from switokd_mm.utils.safe_loading import enable_safe_checkpoints
 
 
@@ -35,8 +36,12 @@ class SafeRunner(Runner):
       accuracy), and a resume a training checkpoint (epoch, iteration,
       optimizer).
     - A resume with another world size, batch size or dataset length is
-      refused when the checkpoint is inside an epoch (and, for the world
-      size, without ``auto_scale_lr``); at an epoch boundary it is logged.
+      refused when the checkpoint is inside an epoch, when an epoch has
+      another number of batches (the iteration counter and the
+      iteration-based schedules count the checkpoint's) and, for the world
+      size, without ``auto_scale_lr``; otherwise it is logged. Optimizer
+      hyper-parameters and model options that differ from the checkpoint's
+      are listed in one warning that says which take effect.
     - The ``checkpoint`` default hook of type ``CheckpointHook`` becomes a
       :class:`~switokd_mm.engine.hooks.SafeCheckpointHook` (new checkpoint
       complete before an old one is removed).
@@ -67,7 +72,7 @@ class SafeRunner(Runner):
         """``build(loop)``, with :func:`check_dataloader` on a new loop."""
         if isinstance(loop, BaseLoop):
             return loop
-        loop = build(loop)
+        loop = build_loop(build, loop, getattr(self, f'_{name}'), name)
         check_dataloader(loop.dataloader, self.model, name)
         return loop
 
@@ -160,16 +165,35 @@ class SafeRunner(Runner):
                 f'load_from to start a new run from its weights')
         saved = meta.get('run') or {}
         differences = run_differences(saved, self.run_facts())
-        if not differences:
-            return
-        mid_epoch = is_mid_epoch(meta, saved)
+        if differences:
+            self._check_run_facts(filename, differences, meta, saved)
+        changed = changed_settings(checkpoint, self.optim_wrapper,
+                                   self.cfg.get('model'))
+        if changed:
+            self.logger.warning(
+                f'Resuming from {filename} with settings that differ from '
+                f'the checkpoint\'s:\n' + '\n'.join(changed))
+
+    def _check_run_facts(self, filename: str, differences: List[str],
+                         meta: dict, saved: dict) -> None:
+        """Refuse a resume whose run differs where the counters or the
+        learning rates could not continue; log the other differences."""
+        what = '; '.join(differences)
         scaled = bool((self.auto_scale_lr or {}).get('enable'))
         world = any(d.startswith('world size') for d in differences)
-        what = '; '.join(differences)
-        if mid_epoch or (world and not scaled):
-            where = 'inside an epoch' if mid_epoch else 'without auto_scale_lr'
+        batches = any(d.startswith('iters per epoch') for d in differences)
+        reason = None
+        if is_mid_epoch(meta, saved):
+            reason = 'inside an epoch'
+        elif batches:
+            # the iteration counter and the iteration-based schedules
+            # (param_scheduler state) count the checkpoint's batches
+            reason = 'with another number of batches per epoch'
+        elif world and not scaled:
+            reason = 'without auto_scale_lr'
+        if reason:
             raise RuntimeError(
-                f'Refusing to resume from {filename} {where}: the run '
+                f'Refusing to resume from {filename} {reason}: the run '
                 f'differs ({what}). Resume with the settings of the '
                 f'checkpoint, or start a new run with load_from.')
         self.logger.warning(f'Resuming from {filename} at an epoch '
