@@ -25,13 +25,13 @@ DATASET_HINTS = {
 }
 
 
-def _dataset_cfgs(dataset: dict) -> Iterator[dict]:
+def dataset_cfgs(dataset: dict) -> Iterator[dict]:
     """The dataset config and those it wraps (RepeatDataset, Concat...)."""
     yield dataset
     inner = dataset.get('datasets', [dataset.get('dataset')])
     for sub in inner:
         if isinstance(sub, dict):
-            yield from _dataset_cfgs(sub)
+            yield from dataset_cfgs(sub)
 
 
 def check_data_roots(cfg: Config, loaders: Sequence[str]) -> None:
@@ -52,7 +52,7 @@ def check_data_roots(cfg: Config, loaders: Sequence[str]) -> None:
         loader_cfg = cfg.get(loader)
         if not loader_cfg:
             continue
-        for dataset in _dataset_cfgs(loader_cfg['dataset']):
+        for dataset in dataset_cfgs(loader_cfg['dataset']):
             root = dataset.get('data_root')
             if not root or (osp.isdir(root) and os.listdir(root)):
                 continue
