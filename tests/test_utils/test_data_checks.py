@@ -14,7 +14,7 @@ from PIL import Image
 from torch.utils.data import DataLoader
 
 from switokd_mm.datasets import UnreadableImageError
-from switokd_mm.utils import cli, data_checks
+from switokd_mm.utils import cli, image_checks
 from switokd_mm.utils.data_checks import check_dataloader
 from tests.conftest import linear_classifier
 
@@ -138,7 +138,7 @@ def test_every_header_is_read_beyond_the_decoded_sample(
     root = tmp_path / 'data'
     write_images(root, {f'a/{i}.png': 'RGB' for i in range(5)})
     (root / 'a' / '2_garbage.png').write_bytes(b'\x89PNG but not one')
-    monkeypatch.setattr(data_checks, 'DECODED_SAMPLE', 2)  # files 0 and 5
+    monkeypatch.setattr(image_checks, 'DECODED_SAMPLE', 2)  # files 0 and 5
     with pytest.raises(UnreadableImageError, match='2_garbage.png'):
         check_dataloader(built(loader_cfg(root)), Head(), 'val_dataloader')
 
@@ -172,7 +172,7 @@ def test_mixed_channel_counts_name_a_file_of_each(tmp_path, monkeypatch,
     root = tmp_path / 'data'
     write_images(root, {f'a/{i}.png': modes[0] for i in range(4)})
     write_images(root, {'b/0.png': modes[1]})
-    monkeypatch.setattr(data_checks, 'DECODED_SAMPLE', 1)  # a/0.png
+    monkeypatch.setattr(image_checks, 'DECODED_SAMPLE', 1)  # a/0.png
     check_dataloader(built(loader_cfg(root)), Head(), 'train_dataloader')
     with pytest.raises(ValueError) as error:
         train(tmp_path, loader_cfg(root, color_type='unchanged'))

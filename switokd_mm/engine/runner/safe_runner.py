@@ -45,8 +45,10 @@ class SafeRunner(Runner):
     - The ``checkpoint`` default hook of type ``CheckpointHook`` becomes a
       :class:`~switokd_mm.engine.hooks.SafeCheckpointHook` (new checkpoint
       complete before an old one is removed).
-    - An empty training epoch and labels outside ``[0, num_classes)`` stop
-      the run before training (:func:`check_dataloader`).
+    - An empty dataset or epoch, labels outside ``[0, num_classes)``,
+      unreadable image files and images with different channel counts
+      stop the run before training (:func:`build_loop`,
+      :func:`check_dataloader`).
 
     Config: ``runner_type = 'SafeRunner'`` (set by switokd_mm's runtime
     configs; tools/train.py and tools/test.py use it by default).
