@@ -8,6 +8,7 @@ Same arguments as mmpretrain's tools/train.py, e.g.::
     python tools/train.py CONFIG --tensorboard       # + TensorBoard events
 """
 import argparse
+from contextlib import nullcontext
 
 import torch
 from mmengine.config import Config
@@ -15,7 +16,9 @@ from mmengine.hooks import Hook
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli, find_resume_checkpoint
-from switokd_mm.utils.dist_env import process_group_closed_at_exit
+from switokd_mm.utils.dist_env import (exit_with_launcher, launch_rank,
+                                       process_group_closed_at_exit)
+from switokd_mm.utils.work_dir_lock import work_dir_lock
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -110,13 +113,20 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    cfg = merge_args(cli.load_config(args), args)
-    check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
-    runner = cli.build_runner(cfg)
-    if cfg.get('resume'):
-        runner.register_hook(FinishedRunNotice())
-    with process_group_closed_at_exit():
-        runner.train()
+    exit_with_launcher(args.launcher)
+    cfg = cli.load_config(args)
+    # one run per work dir, taken before anything is written or --resume
+    # picks a checkpoint; rank 0 holds it for every rank of the run
+    lock = work_dir_lock(cfg.work_dir) \
+        if launch_rank(args.launcher) == 0 else nullcontext()
+    with lock:
+        cfg = merge_args(cfg, args)
+        check_data_roots(cfg, ('train_dataloader', 'val_dataloader'))
+        runner = cli.build_runner(cfg)
+        if cfg.get('resume'):
+            runner.register_hook(FinishedRunNotice())
+        with process_group_closed_at_exit():
+            runner.train()
 
 
 if __name__ == '__main__':

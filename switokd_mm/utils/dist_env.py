@@ -1,17 +1,73 @@
-"""Start a CPU (gloo) process group where mmengine would assume CUDA.
+"""What a launched process sets up before mmengine's Runner.
 
 mmengine's ``init_dist`` calls ``torch.cuda.set_device`` for the pytorch and
 slurm launchers, so CPU runs under torchrun or srun fail there. When no CUDA
 device is available, :func:`init_cpu_process_group` sets the process group
 up first; mmengine's Runner then finds it initialised and skips its own.
+:func:`exit_with_launcher` ends a process whose launcher is gone, and
+:func:`launch_rank` tells the rank before any process group exists.
 """
 import os
+import signal
 import subprocess
+import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
 import torch
 import torch.distributed as torch_dist
+
+#: where each launcher puts the global rank of the processes it starts
+_RANK_VARIABLES = dict(
+    pytorch='RANK', slurm='SLURM_PROCID', mpi='OMPI_COMM_WORLD_RANK')
+#: seconds between two looks at the parent process
+_PARENT_POLL_INTERVAL = 1.0
+
+
+def launch_rank(launcher: str) -> int:
+    """This process's global rank as its launcher set it, known before any
+    process group exists (with CUDA, mmengine's Runner creates the group).
+
+    Args:
+        launcher: ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``.
+
+    Returns:
+        int: the rank; 0 without a launcher.
+    """
+    variable = _RANK_VARIABLES.get(launcher)
+    return int(os.environ.get(variable, 0)) if variable else 0
+
+
+def exit_with_launcher(launcher: str) -> None:
+    """Terminate this process (SIGTERM) once the process that started it
+    is gone.
+
+    torchrun starts its workers in a session of their own, so a launcher
+    killed with ``kill -9`` would leave them training on, writing into the
+    work dir. A daemon thread watches the parent pid, as PyTorch's
+    dataloader workers do (``PR_SET_PDEATHSIG`` would be Linux-only and
+    fires when the launcher's *thread* that started this process ends).
+    Checkpoints are written atomically, so the signal leaves no
+    half-written one. Call it first thing: the parent is the one at the
+    call.
+
+    Args:
+        launcher: ``'none'`` (nothing is watched), ``'pytorch'``,
+            ``'slurm'`` or ``'mpi'``.
+    """
+    if launcher != 'none':
+        threading.Thread(
+            target=_terminate_when_orphaned,
+            args=(os.getppid(), ),
+            name='exit_with_launcher',
+            daemon=True).start()
+
+
+def _terminate_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_INTERVAL)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _slurm_env() -> None:

@@ -2,15 +2,18 @@
 decides alike, stays identical, and matches one process with the global
 batch; a paused teacher stays bit-identical on every rank."""
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import torch
 
 from switokd_mm.utils import load_checkpoint_file
+from switokd_mm.utils.work_dir_lock import LOCK_FILE, work_dir_lock
 from tests.conftest import data_root_options
 
 ROOT = Path(__file__).parents[2]
@@ -23,19 +26,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def launch(command, work_dir, data_root, *options):
-    """Run a training command in a subprocess; fail with its output."""
-    env = dict(
+def launch_env() -> dict:
+    """The environment of a launch: a free port, this Python."""
+    return dict(
         os.environ,
         PORT=str(free_port()),
         PYTHON=sys.executable,
         PYTHONPATH=str(ROOT))
+
+
+def launch(command, work_dir, data_root, *options):
+    """Run a training command in a subprocess; fail with its output."""
     result = subprocess.run([
         *command, '--work-dir',
         str(work_dir), '--cfg-options', *data_root_options(data_root), *options
     ],
                             cwd=ROOT,
-                            env=env,
+                            env=launch_env(),
                             capture_output=True,
                             text=True,
                             timeout=600)
@@ -172,3 +179,95 @@ def test_three_networks_take_the_same_per_pair_decisions(
     }
     for key, value in rank0['state_dict'].items():
         assert torch.equal(value, rank1['state_dict'][key]), key
+
+
+def test_a_second_distributed_run_is_refused_before_writing(
+        tmp_path, fashion_mnist_root):
+    """Rank 0 finds the work dir in use; no rank writes into it."""
+    with work_dir_lock(str(tmp_path)):
+        second = subprocess.run([
+            'bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir',
+            str(tmp_path), '--cfg-options',
+            *data_root_options(fashion_mnist_root)
+        ],
+                                cwd=ROOT,
+                                env=launch_env(),
+                                capture_output=True,
+                                text=True,
+                                timeout=600)
+        assert os.listdir(tmp_path) == [LOCK_FILE]
+    assert second.returncode != 0
+    assert f'in use by another training run (pid {os.getpid()} ' in \
+        second.stderr, second.stderr[-3000:]
+
+
+def child_pids(pid: int) -> list:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    children = []
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try:
+            # "pid (command) state ppid ...": the command may hold spaces
+            fields = stat.read_text().rsplit(')', 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def is_running(pid: int) -> bool:
+    """Whether ``pid`` runs (an ended, unreaped process does not)."""
+    try:
+        state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1]
+    except OSError:
+        return False
+    return state.split()[0] not in ('Z', 'X')
+
+
+def wait_until(condition, timeout: float) -> bool:
+    """Poll ``condition`` for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+@pytest.mark.skipif(
+    not Path('/proc/self/stat').exists(), reason='reads Linux /proc')
+def test_workers_exit_when_the_launcher_is_killed(tmp_path,
+                                                  fashion_mnist_root):
+    """``kill -9`` of tools/dist_train.sh (the torchrun agent, which starts
+    its workers in a session of their own): the workers end too, instead
+    of training on in the work dir."""
+    work_dir = tmp_path / 'run'
+    command = [
+        'bash', 'tools/dist_train.sh', CONFIG, '2', '--work-dir',
+        str(work_dir), '--cfg-options', *data_root_options(fashion_mnist_root),
+        'train_dataloader.batch_size=16', 'train_cfg.max_epochs=1000'
+    ]
+    with open(tmp_path / 'output.txt', 'w') as output:
+        launcher = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=launch_env(),
+            stdout=output,
+            stderr=subprocess.STDOUT)
+    workers = []
+    try:
+        assert wait_until(
+            lambda: (work_dir / 'epoch_1.pth').exists() or launcher.poll()
+            is not None, 300), 'no epoch trained in 300 s'
+        assert launcher.poll() is None, \
+            (tmp_path / 'output.txt').read_text()[-3000:]
+        workers = child_pids(launcher.pid)
+        assert len(workers) == 2
+        launcher.kill()
+        launcher.wait()
+        assert wait_until(lambda: not any(map(is_running, workers)), 30), \
+            'workers still train 30 s after their launcher was killed'
+    finally:
+        launcher.kill()
+        for pid in filter(is_running, workers):
+            os.kill(pid, signal.SIGKILL)
