@@ -12,7 +12,8 @@ from mmengine.dist import is_main_process
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.utils import check_data_roots, cli
-from switokd_mm.utils.dist_env import process_group_closed_at_exit
+from switokd_mm.utils.dist_env import (exit_with_launcher,
+                                       process_group_closed_at_exit)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,6 +46,7 @@ def paper_rows(model, metrics: dict) -> str:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    exit_with_launcher(args.launcher)
     cfg = cli.load_config(args)
     cfg.load_from = args.checkpoint
     check_data_roots(cfg, ('test_dataloader', ))

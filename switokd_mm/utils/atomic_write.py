@@ -80,13 +80,14 @@ def remove_partial_files(folder: str) -> List[str]:
     pattern = osp.join(glob.escape(folder), f'*{PARTIAL_SUFFIX}*')
     for path in glob.glob(pattern):
         pid = path.rsplit(PARTIAL_SUFFIX, 1)[1]
-        if pid.isdigit() and not _is_running(int(pid)):
+        if pid.isdigit() and not is_running(int(pid)):
             os.remove(path)
             removed.append(path)
     return removed
 
 
-def _is_running(pid: int) -> bool:
+def is_running(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this host (ours included)."""
     if pid == os.getpid():
         return True
     try:

@@ -31,7 +31,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, Tuple
 
-from .atomic_write import _is_running
+from .atomic_write import is_running
 
 #: the lock file's name in the work directory
 LOCK_FILE = '.switokd_run.lock'
@@ -92,7 +92,7 @@ def _may_be_running(owner: dict, flocked: bool) -> bool:
     run."""
     if owner['host'] != socket.gethostname():
         return True  # flock may not reach it; its pid cannot be checked
-    return not flocked and _is_running(owner['pid'])
+    return not flocked and is_running(owner['pid'])
 
 
 def _open_locked(path: str) -> Tuple[int, bool]:
