@@ -11,6 +11,7 @@ import json
 from mmengine.dist import is_main_process
 
 import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.models.algorithms.multi_network_model import ROLES
 from switokd_mm.utils import check_data_roots, cli
 from switokd_mm.utils.dist_env import (exit_with_launcher,
                                        process_group_closed_at_exit)
@@ -27,20 +28,28 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def paper_rows(model, metrics: dict) -> str:
     """The result as rows of the paper's tables: network, backbone with its
-    parameter count, top-1 (%)."""
-    model = getattr(model, 'module', model)
-    networks = ([('Student', model.student, 'student/'),
-                 ('Teacher', model.teacher,
-                  'teacher/')] if hasattr(model, 'student') else [('Network',
-                                                                   model, '')])
+    parameter count, top-1 (%); one row per evaluated network.
+
+    Args:
+        model: the runner's model, wrapped for distributed runs or not.
+        metrics: the test metrics (``<network>/accuracy/top1`` for a
+            multi-network model, ``accuracy/top1`` for a classifier).
+    """
+    model = getattr(model, 'module', model)  # the runner's model wrapper
     rows = []
-    for role, network, prefix in networks:
-        top1 = metrics.get(f'{prefix}accuracy/top1')
+    for name in getattr(model, 'eval_networks', ['']):
+        role = model.roles[name] if name else 'network'
+        # a network of a distributed multi-network model is its own DDP
+        network = getattr(model, name) if name else model
+        network = getattr(network, 'module', network)
+        top1 = metrics.get(f'{name}/accuracy/top1' if name else
+                           'accuracy/top1')
         if top1 is None:
             continue
+        label = role.capitalize() + (f' {name}' if name not in ROLES else '')
         params = sum(p.numel() for p in network.parameters()) / 1e6
         backbone = type(network.backbone).__name__
-        rows.append(f'{role}\t{backbone}({params:.2f}M)\t{top1:.2f}')
+        rows.append(f'{label}\t{backbone}({params:.2f}M)\t{top1:.2f}')
     return '\n'.join(rows)
 
 
@@ -54,10 +63,10 @@ def main(argv=None) -> dict:
     with process_group_closed_at_exit():
         metrics = runner.test()
         if is_main_process():
+            if args.out:
+                with open(args.out, 'w') as f:
+                    json.dump(metrics, f, indent=2)
             print(paper_rows(runner.model, metrics))
-        if args.out and is_main_process():
-            with open(args.out, 'w') as f:
-                json.dump(metrics, f, indent=2)
     return metrics
 
 

@@ -125,6 +125,11 @@ def main(argv=None) -> None:
         runner = cli.build_runner(cfg)
         if cfg.get('resume'):
             runner.register_hook(FinishedRunNotice())
+        elif args.resume == 'auto':
+            runner.logger.warning(
+                f'--resume: {cfg.work_dir} holds no training checkpoint '
+                f'(epoch_N.pth / iter_N.pth) to resume from; training starts '
+                f'from scratch')
         with process_group_closed_at_exit():
             runner.train()
 

@@ -1,6 +1,7 @@
 """Two gloo processes on the CPU through tools/dist_train.sh: every rank
 decides alike, stays identical, and matches one process with the global
 batch; a paused teacher stays bit-identical on every rank."""
+import json
 import os
 import signal
 import socket
@@ -36,7 +37,8 @@ def launch_env() -> dict:
 
 
 def launch(command, work_dir, data_root, *options):
-    """Run a training command in a subprocess; fail with its output."""
+    """Run a training or test command in a subprocess; fail with its
+    output, else return its standard output."""
     result = subprocess.run([
         *command, '--work-dir',
         str(work_dir), '--cfg-options', *data_root_options(data_root), *options
@@ -48,6 +50,7 @@ def launch(command, work_dir, data_root, *options):
                             timeout=600)
     output = result.stdout[-3000:] + result.stderr[-3000:]
     assert result.returncode == 0, output
+    return result.stdout
 
 
 def rank_records(work_dir, world_size):
@@ -179,6 +182,31 @@ def test_three_networks_take_the_same_per_pair_decisions(
     }
     for key, value in rank0['state_dict'].items():
         assert torch.equal(value, rank1['state_dict'][key]), key
+    # tools/dist_test.sh: one row per network of the multi-network model
+    printed = launch([
+        'bash', 'tools/dist_test.sh',
+        'tests/fixtures/tiny_1t2s_fashion_mnist.py',
+        str(tmp_path / 'epoch_1.pth'), '2'
+    ], tmp_path / 'test', fashion_mnist_root)
+    rows = [line.split('\t') for line in printed.splitlines() if '\t' in line]
+    assert [row[0] for row in rows] == [
+        'Student r8w2', 'Student r8w4', 'Teacher wrn'
+    ], printed
+
+
+def test_dist_test_writes_its_metrics_file(two_process_dir, tmp_path,
+                                           fashion_mnist_root):
+    """tools/dist_test.sh on 2 processes: rank 0 writes --out and prints
+    the paper rows of the unwrapped networks."""
+    out = tmp_path / 'metrics.json'
+    printed = launch([
+        'bash', 'tools/dist_test.sh', CONFIG,
+        str(two_process_dir / 'epoch_2.pth'), '2', '--out',
+        str(out)
+    ], tmp_path / 'test', fashion_mnist_root)
+    metrics = json.loads(out.read_text())
+    assert f"Student\tFlattenBackbone(0.01M)\t" \
+        f"{metrics['student/accuracy/top1']:.2f}" in printed
 
 
 def test_a_second_distributed_run_is_refused_before_writing(

@@ -242,3 +242,13 @@ def test_resume_auto_skips_a_truncated_last_checkpoint(tmp_path):
     cfg.work_dir = str(tmp_path / 'fresh')
     cfg = train_tool.merge_args(cfg, args)
     assert not cfg.resume and cfg.load_from is None  # nothing to resume
+
+
+def test_resume_with_nothing_to_resume_warns_in_log_and_terminal(
+        tmp_path, fashion_mnist_root, capsys):
+    run_train(tmp_path, fashion_mnist_root, 'nothing', '--resume',
+              '--cfg-options', 'train_cfg.max_epochs=1')
+    message = 'holds no training checkpoint'
+    assert message in next(tmp_path.glob('*/*.log')).read_text()
+    captured = capsys.readouterr()
+    assert message in captured.out + captured.err
