@@ -129,8 +129,13 @@ def test_scripts_exist_and_parse(command):
 
 
 def test_tensorboard_is_installed():
+    """On PATH or beside this interpreter (a venv's bin/, or its base
+    interpreter's for a venv with ``--system-site-packages``)."""
+    beside = os.pathsep.join(
+        [os.path.dirname(sys.executable),
+         os.path.join(sys.base_prefix, 'bin')])
     assert shutil.which('tensorboard') or shutil.which(
-        'tensorboard', path=os.path.dirname(sys.executable))
+        'tensorboard', path=beside)
 
 
 def test_run_tests_sh_selects_by_marker(tmp_path):
@@ -176,16 +181,30 @@ def demo_folder(tmp_path, fashion_mnist_root, monkeypatch):
     return tmp_path
 
 
+def with_this_python(command: str) -> List[str]:
+    """A ``python ...`` command as argv for the interpreter running the
+    tests (the one the user chose, e.g. a venv's, activated or not)."""
+    words = shlex.split(command)
+    assert words[0] == 'python', command
+    return [sys.executable, *words[1:]]
+
+
 def test_newcomer_path_on_the_demo(demo_folder, monkeypatch, capsys):
+    """The demo commands, in README order; a ``python`` found on PATH is
+    not the interpreter of the tests and fails."""
+    wrong = demo_folder / 'wrong_python'
+    wrong.mkdir()
+    (wrong / 'python').write_text('#!/bin/sh\nexit 1\n')
+    (wrong / 'python').chmod(0o755)
+    path = os.pathsep.join([str(wrong), os.environ.get('PATH', '')])
     for command in readme_commands():
         if kind(command) != 'demo':
             continue
         if command.startswith('python -c'):
             result = subprocess.run(
-                command,
-                shell=True,
+                with_this_python(command),
                 cwd=demo_folder,
-                env=dict(os.environ, PYTHONPATH=str(REPO)),
+                env=dict(os.environ, PYTHONPATH=str(REPO), PATH=path),
                 capture_output=True,
                 text=True,
                 timeout=300)
