@@ -7,6 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from tools.benchmarks import speed
 from tools.benchmarks.speed import PAIR, main
 from tools.benchmarks.speed_profile import host_reads
 from tools.benchmarks.speed_report import (BEGIN, CONTROL, END, RATIOS,
@@ -33,6 +34,21 @@ def test_variants_force_modes_through_the_config():
     for model_cfg in (learning, expert, dml, kdcl):
         assert model_cfg['student'] == cfg.model.student
         assert model_cfg['data_preprocessor'] is not None
+
+
+def test_cuda_without_a_gpu_stops_before_any_work(monkeypatch):
+    def work(*args):
+        raise AssertionError('the benchmark started')
+
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    monkeypatch.setattr(speed, 'benchmark', work)
+    with pytest.raises(SystemExit) as stop:
+        main(['--device', 'cuda', '--profile'])
+    message = str(stop.value.code)
+    assert message.startswith('speed.py: --device cuda: CUDA is not '
+                              'available on this machine')
+    assert message.endswith('; use --device cpu instead')
+    assert '\n' not in message
 
 
 def test_round_robin_interleaves_and_discards_warmup():

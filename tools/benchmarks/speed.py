@@ -36,6 +36,7 @@ import platform
 import subprocess
 import sys
 import time
+from typing import Optional
 
 if __package__ in (None, ''):  # run as a script: make `tools` importable
     sys.path.insert(
@@ -100,6 +101,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def cuda_unavailable(device: str) -> Optional[str]:
+    """Why ``device`` cannot be used here, checked before any work.
+
+    Args:
+        device: ``'cpu'``, ``'cuda'`` or ``'cuda:N'``.
+
+    Returns:
+        str | None: one sentence, or None when ``device`` is the CPU or
+        CUDA is available.
+    """
+    if device.startswith('cuda') and not torch.cuda.is_available():
+        return (f'--device {device}: CUDA is not available on this machine '
+                f'(torch {torch.__version__})')
+    return None
+
+
 def describe(args: argparse.Namespace) -> str:
     """The run's set-up in one paragraph (device, versions, commit)."""
     if args.device.startswith('cuda'):
@@ -151,9 +168,13 @@ def to_json(value):
 def main(argv=None) -> dict:
     """Run the benchmark; the caller's torch thread count is restored after
     it (``main`` also runs inside other processes, e.g. the tests)."""
+    args = parse_args(argv)
+    reason = cuda_unavailable(args.device)
+    if reason:  # one line, not torch's 'Found no NVIDIA driver' traceback
+        raise SystemExit(f'speed.py: {reason}; use --device cpu instead')
     threads = torch.get_num_threads()
     try:
-        return benchmark(parse_args(argv), argv)
+        return benchmark(args, argv)
     finally:
         torch.set_num_threads(threads)
 
