@@ -2,13 +2,14 @@
 
     python tools/analysis/config_params.py configs/cifar100/*.py
 
-MACs are counted by ``torch.utils.flop_counter.FlopCounterMode`` (MACs =
-FLOPs / 2) on one image of the config's dataset resolution (CIFAR 32x32,
-Tiny-ImageNet 64x64, Fashion-MNIST 28x28 grey, otherwise 224x224), or of
-``--shape C H W``.
+One table: a header, then one line per network in aligned columns (config,
+network, input CxHxW, params (M), MACs (M)). MACs are counted by
+``torch.utils.flop_counter.FlopCounterMode`` (MACs = FLOPs / 2) on one image
+of the config's dataset resolution (CIFAR 32x32, Tiny-ImageNet 64x64,
+Fashion-MNIST 28x28 grey, otherwise 224x224), or of ``--shape C H W``.
 """
 import argparse
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -25,6 +26,9 @@ DATASET_SHAPES = {
     'TinyImageNet': (3, 64, 64),
     'FashionMNIST': (1, 28, 28),
 }
+#: the table's columns: three of text (left-aligned), then two numbers
+HEADER = ('config', 'network', 'input', 'params (M)', 'MACs (M)')
+TEXT_COLUMNS = 3
 
 
 def count_macs(net: torch.nn.Module, shape: Sequence[int]) -> int:
@@ -44,12 +48,10 @@ def input_shape(cfg: Config) -> Tuple[int, ...]:
     return DATASET_SHAPES.get(dataset.get('type'), (3, 224, 224))
 
 
-def network_complexity(
-        config: str,
-        shape: Optional[Sequence[int]] = None) -> Dict[str, Tuple[int, int]]:
+def network_complexity(cfg: Config,
+                       shape: Sequence[int]) -> Dict[str, Tuple[int, int]]:
     """(parameters, MACs) per network: student/teacher, every network of a
     multi-network model, or the one ``model``."""
-    cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = MODELS.build(cfg.model)
     if hasattr(model, 'nets'):
@@ -58,7 +60,6 @@ def network_complexity(
         networks = {'student': model.student, 'teacher': model.teacher}
     else:
         networks = {'model': model}
-    shape = tuple(shape or input_shape(cfg))
     return {
         name: (sum(p.numel() for p in net.parameters()),
                count_macs(net, shape))
@@ -66,11 +67,37 @@ def network_complexity(
     }
 
 
-def format_row(config: str, figures: Dict[str, Tuple[int, int]]) -> str:
-    """One tab-separated line: ``name params M, MACs M`` per network."""
-    return config + '\t' + '\t'.join(
-        f'{name} {params / 1e6:.3f}M params {macs / 1e6:.1f}M MACs'
-        for name, (params, macs) in figures.items())
+def config_rows(
+        config: str,
+        shape: Optional[Sequence[int]] = None) -> List[Tuple[str, ...]]:
+    """The table rows of one config, one per network (see :data:`HEADER`).
+
+    Args:
+        config: a config file.
+        shape: the input (C, H, W); default: from the dataset type.
+
+    Returns:
+        list[tuple[str, ...]]: the cells of each row.
+    """
+    cfg = Config.fromfile(config)
+    shape = tuple(shape or input_shape(cfg))
+    size = 'x'.join(map(str, shape))
+    return [(config, name, size, f'{params / 1e6:.3f}', f'{macs / 1e6:.1f}')
+            for name, (params,
+                       macs) in network_complexity(cfg, shape).items()]
+
+
+def format_table(rows: Sequence[Sequence[str]]) -> List[str]:
+    """:data:`HEADER` and ``rows`` as lines of aligned columns, two spaces
+    apart, text left-aligned and numbers right-aligned."""
+    table = [HEADER, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    return [
+        '  '.join(
+            cell.ljust(width) if i < TEXT_COLUMNS else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+        for row in table
+    ]
 
 
 def main(argv=None) -> None:
@@ -83,8 +110,11 @@ def main(argv=None) -> None:
         metavar=('C', 'H', 'W'),
         help='input shape (default: from the dataset type)')
     args = parser.parse_args(argv)
-    for config in args.configs:
-        print(format_row(config, network_complexity(config, args.shape)))
+    rows = [
+        row for config in args.configs
+        for row in config_rows(config, args.shape)
+    ]
+    print('\n'.join(format_table(rows)))
 
 
 if __name__ == '__main__':
