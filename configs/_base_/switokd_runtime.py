@@ -1,6 +1,6 @@
 # Runtime shared by every SwitOKD config: mmpretrain's defaults plus the
-# plugin import, its distributed wrapper, the switching logger hook and
-# checkpoints ranked by the student.
+# plugin import, its runner and distributed wrapper, and checkpoints ranked
+# by the student.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 
 custom_imports = dict(imports=['switokd_mm'], allow_failed_imports=False)
@@ -14,16 +14,16 @@ default_hooks = dict(
         interval=1,
         max_keep_ckpts=3,
         save_best='student/accuracy/top1',
-        rule='greater'))
+        rule='greater'),
+    # a plain mmengine Runner (Runner.from_cfg ignores runner_type) is
+    # refused before it loads anything
+    runner_check=dict(type='RequireSafeRunnerHook'))
 
 # One torch DDP per network (each steps, or pauses, on its own); rank 0's
 # BatchNorm buffers are broadcast by DDP itself. Not used in single-process
 # runs.
 model_wrapper_cfg = dict(type='PerNetworkDistributedDataParallel')
 
-# Hooks of every distillation run: random generators saved with each
-# checkpoint (resumed runs draw the same augmentations as uninterrupted
-# ones). Baselines without switching use them alone:
-# custom_hooks = {{_base_._distill_hooks}}
-_distill_hooks = [dict(type='RandomStateHook')]
-custom_hooks = [dict(type='SwitchingLoggerHook', interval=1), *_distill_hooks]
+# SafeRunner registers RandomStateHook (random generators in every
+# checkpoint) and, for a model that switches, SwitchingLoggerHook, whatever
+# custom_hooks holds: a user's own list cannot drop them.

@@ -13,7 +13,10 @@ default_hooks = dict(
         interval=1,
         max_keep_ckpts=3,
         save_best='accuracy/top1',
-        rule='greater'))
-# random generators saved with each checkpoint: resumed runs draw the same
-# augmentations as uninterrupted ones
-custom_hooks = [dict(type='RandomStateHook')]
+        rule='greater'),
+    # a plain mmengine Runner (Runner.from_cfg ignores runner_type) is
+    # refused before it loads anything
+    runner_check=dict(type='RequireSafeRunnerHook'))
+# SafeRunner registers RandomStateHook (random generators in every
+# checkpoint: resumed runs draw the same augmentations as uninterrupted
+# ones) whatever custom_hooks holds.

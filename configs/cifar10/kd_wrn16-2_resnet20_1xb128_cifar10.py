@@ -10,4 +10,3 @@ model = dict(
     alpha=0.5,
     tau=2.0)
 optim_wrapper = dict(teacher=None)  # the teacher is frozen
-custom_hooks = {{_base_._distill_hooks}}

@@ -9,4 +9,3 @@ model = dict(
     networks={{_base_.networks}},
     tau=3.0,
     eval_networks=['mobilenet', 'wrn16_2', 'wrn16_10'])
-custom_hooks = {{_base_._distill_hooks}}  # KDCL has no switching

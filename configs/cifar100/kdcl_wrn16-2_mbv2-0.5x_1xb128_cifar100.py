@@ -4,5 +4,3 @@
 _base_ = ['./switokd_wrn16-2_mbv2-0.5x_1xb128_cifar100.py']
 
 model = dict(type='KDCL', tau=3.0)
-# KDCL has no switching to log
-custom_hooks = {{_base_._distill_hooks}}

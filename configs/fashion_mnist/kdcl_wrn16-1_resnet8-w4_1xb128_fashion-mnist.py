@@ -3,5 +3,3 @@
 _base_ = ['./switokd_wrn16-1_resnet8-w4_1xb128_fashion-mnist.py']
 
 model = dict(type='KDCL')
-# KDCL has no switching to log
-custom_hooks = {{_base_._distill_hooks}}

@@ -4,4 +4,3 @@
 _base_ = ['./switokd_wrn16-2_resnet20_1xb128_tiny-imagenet.py']
 
 model = dict(type='KDCL', tau=3.0)
-custom_hooks = {{_base_._distill_hooks}}  # KDCL has no switching

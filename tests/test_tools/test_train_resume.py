@@ -252,3 +252,45 @@ def test_resume_with_nothing_to_resume_warns_in_log_and_terminal(
     assert message in next(tmp_path.glob('*/*.log')).read_text()
     captured = capsys.readouterr()
     assert message in captured.out + captured.err
+
+
+USER_HOOKS = str(REPO / 'tests' / 'fixtures' /
+                 'tiny_switokd_user_hooks_fashion_mnist.py')
+
+
+def test_users_own_custom_hooks_keep_the_switching_log_and_exact_resume(
+        tmp_path, fashion_mnist_root):
+    """custom_hooks = [EMAHook] replaces the config's list: SafeRunner
+    still logs the switching and saves the random state."""
+    from tools.analysis.plot_switching import make_figures
+    straight, resumed = tmp_path / 'straight', tmp_path / 'resumed'
+    run_train(straight, fashion_mnist_root, 'straight', config=USER_HOOKS)
+    records = load_records(straight)
+    assert sorted(epoch_fractions(straight)) == [1, 2, 3]
+    assert summarize(records)['expert_iterations'] > 0
+    assert {'switching', 'expert_fraction', 'accuracy'} <= set(
+        make_figures(records))
+
+    resumed.mkdir()
+    (resumed / 'iter_12.pth').write_bytes(
+        (straight / 'iter_12.pth').read_bytes())
+    run_train(
+        resumed, fashion_mnist_root, 'resumed', '--resume', config=USER_HOOKS)
+    expected = _load_checkpoint(str(straight / 'iter_24.pth'))
+    actual = _load_checkpoint(str(resumed / 'iter_24.pth'))
+    for key, value in expected['state_dict'].items():
+        assert torch.equal(value, actual['state_dict'][key]), key
+    for key, value in expected['ema_state_dict'].items():
+        assert torch.equal(value, actual['ema_state_dict'][key]), key
+
+
+def test_a_plain_mmengine_runner_is_refused_before_loading(tmp_path):
+    """Runner.from_cfg ignores runner_type='SafeRunner'."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    cfg = Config.fromfile(CONFIG)
+    cfg.work_dir = str(tmp_path)
+    cfg.load_from = str(tmp_path / 'never_read.pth')
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(RuntimeError, match=r'RUNNERS\.build\(cfg\)'):
+        runner.test()

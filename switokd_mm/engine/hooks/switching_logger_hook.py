@@ -105,11 +105,21 @@ def _model(runner):
         else runner.model
 
 
-def _counters(runner) -> Dict[str, torch.Tensor]:
-    model = _model(runner)
-    missing = [
+def _missing_attributes(model) -> list:
+    return [
         name for name in (*COUNTERS, 'pair_names') if not hasattr(model, name)
     ]
+
+
+def logs_switching(model) -> bool:
+    """Whether ``model`` (unwrapped) keeps the switching counters this hook
+    logs (SwitOKD and its multi-network form do)."""
+    return not _missing_attributes(model)
+
+
+def _counters(runner) -> Dict[str, torch.Tensor]:
+    model = _model(runner)
+    missing = _missing_attributes(model)
     if missing:
         raise TypeError(
             f'SwitchingLoggerHook needs a SwitOKD-style model with '

@@ -9,7 +9,9 @@ from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import (_load_checkpoint,
                                         _load_checkpoint_to_model)
 
-from switokd_mm.engine.hooks import SafeCheckpointHook
+from switokd_mm.engine.hooks import (RandomStateHook, SafeCheckpointHook,
+                                     SwitchingLoggerHook)
+from switokd_mm.engine.hooks.switching_logger_hook import logs_switching
 from switokd_mm.utils.checkpoint_checks import (changed_settings,
                                                 check_weights_fit,
                                                 is_mid_epoch, revised_keys,
@@ -42,6 +44,9 @@ class SafeRunner(Runner):
       size, without ``auto_scale_lr``; otherwise it is logged. Optimizer
       hyper-parameters and model options that differ from the checkpoint's
       are listed in one warning that says which take effect.
+    - :class:`RandomStateHook` and, for a model that switches,
+      :class:`SwitchingLoggerHook` are always registered, whatever
+      ``custom_hooks`` holds.
     - The ``checkpoint`` default hook of type ``CheckpointHook`` becomes a
       :class:`~switokd_mm.engine.hooks.SafeCheckpointHook` (new checkpoint
       complete before an old one is removed).
@@ -69,6 +74,24 @@ class SafeRunner(Runner):
                 checkpoint.get('type') == 'CheckpointHook':
             hooks['checkpoint'] = dict(checkpoint, type=SafeCheckpointHook)
         super().register_default_hooks(hooks)
+
+    def register_hooks(self,
+                       default_hooks: Optional[Dict] = None,
+                       custom_hooks: Optional[List] = None) -> None:
+        """mmengine's hooks, plus those every run of the plugin needs when
+        neither list holds one of their type: :class:`RandomStateHook`
+        (exact resumes) and, for a model that switches,
+        :class:`SwitchingLoggerHook` (a user's own ``custom_hooks`` replace
+        the config's list and would drop them)."""
+        super().register_hooks(default_hooks, custom_hooks)
+        model = self.model.module if is_model_wrapper(self.model) \
+            else self.model
+        required = [RandomStateHook]
+        if logs_switching(model):
+            required.append(SwitchingLoggerHook)
+        for hook_type in required:
+            if not any(isinstance(hook, hook_type) for hook in self._hooks):
+                self.register_hook(hook_type())
 
     def _checked(self, build: Callable, loop, name: str) -> BaseLoop:
         """``build(loop)``, with :func:`check_dataloader` on a new loop."""
