@@ -1,4 +1,5 @@
-"""Install switokd_mm: ``pip install -e .`` (``.[tests]`` adds pytest)."""
+"""Install switokd_mm: ``pip install -e .`` (``.[tests]`` adds the test tools:
+pytest, flake8, isort)."""
 from importlib import metadata
 from pathlib import Path
 

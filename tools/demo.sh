@@ -5,7 +5,7 @@
 #   bash tools/demo.sh [extra tools/train.py arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/install.sh
+bash tools/install.sh --without-tests  # no test tools: run_tests.sh adds them
 PYTHON=${PYTHON:-python3}
 WORK_DIR=${WORK_DIR:-work_dirs/demo}
 CONFIG=configs/switokd-eq5_wrn16-1_resnet8-w4_1xb128-tlr0.1-slr0.01-3e_fashion-mnist-20k.py

@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Install switokd_mm (editable, with the test extras) and the offline
-# Fashion-MNIST data on a fresh machine; one line per step. Run again, it
-# skips what is installed already (tools/install_state.py: the package from
-# this checkout, every requirement in a matching version, no change to
-# setup.py or the requirement files since the last install). Used by
-# tools/demo.sh and tools/run_tests.sh.
+# Install switokd_mm (editable) and the offline Fashion-MNIST data on a fresh
+# machine; one line per step.
+#   bash tools/install.sh                  # with the test tools: .[tests]
+#   bash tools/install.sh --without-tests  # the package alone: .
+# Run again, it skips what is installed already (tools/install_state.py: the
+# package from this checkout, every requirement in a matching version, no
+# change to setup.py or the requirement files since the last install, and
+# that install had the extras asked for: an install with the test tools
+# serves --without-tests). Used by tools/run_tests.sh and, --without-tests,
+# by tools/demo.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+
+case "${1-}" in
+    "") EXTRAS=tests ;;
+    --without-tests) EXTRAS="" ;;
+    *)
+        echo "usage: bash tools/install.sh [--without-tests]" >&2
+        exit 2
+        ;;
+esac
+TARGET=".${EXTRAS:+[$EXTRAS]}"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -20,14 +34,17 @@ else
     $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null
 fi
 
-# -I: neither PYTHONPATH nor the current folder may hide the installed package
-if reason=$("$PYTHON" -I tools/install_state.py 2>&1); then
+# -I: neither PYTHONPATH nor the current folder may hide the installed
+# package; $EXTRAS unquoted: no word (--without-tests) or one
+# shellcheck disable=SC2086
+if reason=$("$PYTHON" -I tools/install_state.py --extras $EXTRAS 2>&1); then
     echo "[install] switokd_mm: $reason"
 else
     echo "[install] switokd_mm: $reason;"
-    echo "[install] switokd_mm: pip install -e \".[tests]\" (1-3 minutes on a" \
+    echo "[install] switokd_mm: pip install -e \"$TARGET\" (1-3 minutes on a" \
         "fresh machine) ..."
-    "$PYTHON" -m pip install -q --root-user-action=ignore -e ".[tests]"
-    "$PYTHON" -I tools/install_state.py --write
+    "$PYTHON" -m pip install -q --root-user-action=ignore -e "$TARGET"
+    # shellcheck disable=SC2086
+    "$PYTHON" -I tools/install_state.py --write --extras $EXTRAS
     echo "[install] switokd_mm: done"
 fi
