@@ -19,6 +19,13 @@ default_hooks = dict(
     # refused before it loads anything
     runner_check=dict(type='RequireSafeRunnerHook'))
 
+# The log lines' switokd/* values (G, delta, ds, dt, expert) are means over
+# the last window_size iterations, like the losses; switokd/expert is then the
+# share of those iterations in expert mode. The exact per-iteration values
+# are the switokd/iter_* scalars of SwitchingLoggerHook.
+log_processor = dict(
+    mean_pattern=r'.*(loss|time|data_time|grad_norm|switokd/).*')
+
 # One torch DDP per network (each steps, or pauses, on its own); rank 0's
 # BatchNorm buffers are broadcast by DDP itself. Not used in single-process
 # runs.

@@ -294,3 +294,22 @@ def test_a_plain_mmengine_runner_is_refused_before_loading(tmp_path):
     runner = Runner.from_cfg(cfg)
     with pytest.raises(RuntimeError, match=r'RUNNERS\.build\(cfg\)'):
         runner.test()
+
+
+def test_logged_switching_values_are_window_means(straight_run):
+    """The log lines' switokd/* values are means over the log processor's
+    window (10 iterations), as the demo's progress lines say; the exact
+    values are the switokd/iter_* scalars."""
+    records = load_records(straight_run)
+    exact = {
+        line['step']: line
+        for line in records if 'switokd/iter_expert' in line
+    }
+    logged = [line for line in records if 'switokd/expert' in line]
+    assert logged
+    for line in logged:
+        window = range(max(1, line['step'] - 9), line['step'] + 1)
+        for name in ('expert', 'gap', 'delta'):
+            assert line[f'switokd/{name}'] == pytest.approx(
+                sum(exact[step][f'switokd/iter_{name}']
+                    for step in window) / len(window)), (line['step'], name)
