@@ -2,9 +2,15 @@
 import cv2
 import numpy as np
 import pytest
+import torch
+from mmengine.dataset import default_collate
 
 from tests.conftest import CONFIG
+from tools.visualization import vis_cam
 from tools.visualization.vis_cam import main, top_region_iou
+
+CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal',
+           'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 
 
 @pytest.fixture
@@ -34,12 +40,112 @@ def test_maps_for_both_networks_at_image_size(straight_run, images, tmp_path):
         stem = out / path.rsplit('/', 1)[1].removesuffix('.png')
         assert (stem.parent / f'{stem.name}_cam.png').stat().st_size > 1000
         assert (stem.parent / f'{stem.name}_surface.png').exists()
-        assert result['files'] == [
-            f'{stem}_cam.png', f'{stem}_surface.png'
-        ]
+        assert result['files'] == [f'{stem}_cam.png', f'{stem}_surface.png']
     # the two networks really are explained separately
     square = results[images[0]]
     assert not np.allclose(square['teacher'], square['student'])
+
+
+def colour_bars(fig):
+    return [ax for ax in fig.axes if ax.get_label() == '<colorbar>']
+
+
+def predicted_by_mmpretrain(checkpoint, image):
+    """Each network's (class, score) by mmpretrain's own predict mode."""
+    cfg, model, _ = vis_cam.load_model(CONFIG, checkpoint)
+    pipeline = vis_cam.image_pipeline(
+        cfg, len(model.data_preprocessor.mean.flatten()))
+    data = model.data_preprocessor(
+        default_collate([pipeline(dict(img_path=image))]), False)
+    with torch.no_grad():
+        samples = {
+            network: getattr(model, network)(data['inputs'], mode='predict')[0]
+            for network in ('teacher', 'student')
+        }
+    return {
+        network: (int(s.pred_label), float(s.pred_score.max()))
+        for network, s in samples.items()
+    }
+
+
+def test_figures_name_each_networks_prediction(straight_run, images, tmp_path,
+                                               monkeypatch):
+    """Each panel names its own network's predicted class and probability,
+    whichever class the maps explain; both figures have a colour bar."""
+    figures = {}
+    for name in ('overlay_figure', 'surface_figure'):
+        draw = getattr(vis_cam, name)
+        monkeypatch.setattr(
+            vis_cam,
+            name,
+            lambda *args, draw=draw, name=name: figures.setdefault(
+                name, draw(*args)))
+    checkpoint = str(straight_run / 'epoch_3.pth')
+    results = main([
+        CONFIG, checkpoint, images[0], '--out-dir',
+        str(tmp_path), '--surface', '--target-class', '3'
+    ])
+    predictions = results[images[0]]['predictions']
+    expected = predicted_by_mmpretrain(checkpoint, images[0])
+    assert {
+        n: p[0]
+        for n, p in predictions.items()
+    } == {
+        n: p[0]
+        for n, p in expected.items()
+    }
+    for network, (_, probability) in predictions.items():
+        assert probability == pytest.approx(expected[network][1], abs=1e-5)
+    assert set(figures) == {'overlay_figure', 'surface_figure'}
+    for fig in figures.values():
+        titles = [ax.get_title() for ax in fig.axes]
+        for network, (label, probability) in predictions.items():
+            assert (f'{network} predicts\n{CLASSES[label]} ({label}), '
+                    f'p = {probability:.2f}') in titles
+        assert 'Grad-CAM of class Dress (3)' in fig.get_suptitle()
+        assert len(colour_bars(fig)) == 1
+
+
+def test_overlay_figure_titles_and_colour_bar():
+    maps = {
+        'teacher': np.linspace(0, 1, 64).reshape(8, 8),
+        'student': np.linspace(1, 0, 64).reshape(8, 8)
+    }
+    titles = {
+        'teacher': 'teacher predicts\nBag (8)',
+        'student': 'student predicts\nCoat (4)'
+    }
+    fig = vis_cam.overlay_figure(
+        np.zeros((8, 8, 3), np.uint8), maps, titles, 'Bag (8)', 0.25)
+    assert [ax.get_title() for ax in fig.axes[:3]
+            ] == ['image', titles['teacher'], titles['student']]
+    assert fig.get_suptitle().startswith('Grad-CAM of class Bag (8) in both')
+    assert '0.25' in fig.get_suptitle()
+    (bar, ) = colour_bars(fig)
+    assert bar.get_ylabel() == 'Grad-CAM activation'
+    assert bar.get_ylim() == (0, 1)
+
+
+def test_surface_figure_axes_are_labelled():
+    heat = np.linspace(0, 1, 12).reshape(3, 4)
+    fig = vis_cam.surface_figure({
+        'teacher': heat,
+        'student': heat
+    }, {
+        'teacher': 'T',
+        'student': 'S'
+    }, 'Bag (8)')
+    surfaces = [ax for ax in fig.axes if ax.name == '3d']
+    assert [ax.get_title() for ax in surfaces] == ['T', 'S']
+    for ax in surfaces:
+        assert (ax.get_xlabel(), ax.get_ylabel(),
+                ax.get_zlabel()) == ('pixel column', 'pixel row',
+                                     'Grad-CAM activation')
+        # colours on the colour bar's fixed 0..1 scale
+        assert ax.collections[0].get_clim() == (0, 1)
+    (bar, ) = colour_bars(fig)
+    assert bar.get_ylabel() == 'Grad-CAM activation'
+    assert 'Bag (8)' in fig.get_suptitle()
 
 
 def test_top_region_iou():

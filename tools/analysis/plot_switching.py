@@ -6,10 +6,12 @@
 Writes ``switching`` (G, delta, ds, dt per iteration over a colour bar of
 the mode: cyan learning, magenta expert; one bar per teacher-student pair),
 ``expert_fraction`` (share of expert iterations per epoch) and ``accuracy``
-(student and teacher top-1 per epoch). Reads mmengine's LocalVisBackend
-scalars or TensorBoard events.
+(student and teacher top-1 per epoch; in runs of up to 12 epochs each point
+is labelled with its value). Reads mmengine's LocalVisBackend scalars or
+TensorBoard events.
 """
 import argparse
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -34,6 +36,19 @@ STAT_LABELS = {
 }
 MODE_COLOURS = ListedColormap(['#00bcd4', '#e91e8c'])  # learning, expert
 Series = Dict[str, Dict[str, Tuple[np.ndarray, np.ndarray]]]
+#: legend texts of per-epoch keys, first match; a pair is named
+#: <teacher>-<student>, split only where a single hyphen makes it unambiguous
+SERIES_LABELS = (
+    (re.compile(r'^switokd/expert_fraction$'), 'expert-mode share'),
+    (re.compile(r'^switokd/(?P<teacher>[^-/]+)-(?P<student>[^-/]+)/'
+                r'expert_fraction$'), '{teacher}→{student} expert share'),
+    (re.compile(r'^switokd/(?P<pair>[^/]+)/expert_fraction$'),
+     '{pair} expert share'),
+    (re.compile(r'^(?P<network>[^/]+)/accuracy/top1$'), '{network} top-1 (%)'),
+    (re.compile(r'^accuracy/top1$'), 'top-1 (%)'),
+)
+#: runs of at most this many epochs get their values written on the points
+LABELLED_EPOCHS = 12
 
 
 def iteration_series(records: List[dict]) -> Series:
@@ -123,31 +138,73 @@ def switching_figure(series: Series) -> Figure:
     return fig
 
 
-def bar_figure(series: Dict[str, tuple],
-               title: str,
-               ylabel: str,
-               ymin_top: float = 0,
-               empty_note: Optional[str] = None) -> Figure:
-    """Grouped bars per epoch, one group member per key.
+def series_label(key: str) -> str:
+    """The legend text of a logged per-epoch key (unknown keys: the key).
 
     Args:
-        series: key -> (epochs, values).
+        key: e.g. ``student/accuracy/top1``, ``switokd/expert_fraction`` or
+            ``switokd/wrn-mbv2/expert_fraction``.
+
+    Returns:
+        str: e.g. ``student top-1 (%)``, ``expert-mode share``,
+        ``wrn→mbv2 expert share``.
+    """
+    for pattern, label in SERIES_LABELS:
+        match = pattern.match(key)
+        if match:
+            return label.format(**match.groupdict())
+    return key
+
+
+def epoch_figure(series: Dict[str, tuple],
+                 title: str,
+                 ylabel: str,
+                 ymin_top: float = 0,
+                 empty_note: Optional[str] = None) -> Figure:
+    """Percentages per epoch, one line per key; a short run's points are
+    marked and labelled with their values (bars of two or three epochs
+    are wide blocks whose heights cannot be read).
+
+    Args:
+        series: key -> (epochs, values in percent).
         title: the figure's title.
         ylabel: the y axis' label.
-        ymin_top: the y axis reaches at least this value (so that all-zero
-            bars do not get a meaningless tiny axis).
+        ymin_top: the y axis starts at 0 and reaches at least this value
+            (so that all-zero values do not get a meaningless tiny axis);
+            0: the axis fits the values.
         empty_note: written across the chart when every value is 0.
     """
     fig, ax = plt.subplots(figsize=(8, 4))
-    width = 0.8 / max(len(series), 1)
-    for index, (key, (epochs, values)) in enumerate(sorted(series.items())):
-        ax.bar(
-            epochs + (index - (len(series) - 1) / 2) * width,
+    # at each epoch the highest value is labelled above its point, the
+    # others below theirs, so that two close lines' labels do not collide
+    highest: Dict[float, float] = defaultdict(lambda: -np.inf)
+    for epochs, values in series.values():
+        for epoch, value in zip(epochs, values):
+            highest[epoch] = max(highest[epoch], value)
+    short = len(highest) <= LABELLED_EPOCHS
+    for key, (epochs, values) in sorted(series.items()):
+        (line, ) = ax.plot(
+            epochs,
             values,
-            width,
-            label=key)
+            marker='o' if short else None,
+            label=series_label(key))
+        if short:
+            for epoch, value in zip(epochs, values):
+                above = value >= highest[epoch]
+                ax.annotate(
+                    f'{value:.1f}%', (epoch, value),
+                    xytext=(0, 7 if above else -7),
+                    textcoords='offset points',
+                    ha='center',
+                    va='bottom' if above else 'top',
+                    fontsize='small',
+                    color=line.get_color())
     top = max(float(np.max(v)) for _, v in series.values())
-    ax.set_ylim(0, max(1.1 * top, ymin_top) or None)
+    if ymin_top:
+        ax.set_ylim(0, max(1.15 * top, ymin_top))
+    else:
+        ax.margins(y=0.15)
+    ax.set_xlim(min(highest) - 0.5, max(highest) + 0.5)
     if empty_note and top == 0:
         ax.text(
             0.5,
@@ -161,7 +218,7 @@ def bar_figure(series: Dict[str, tuple],
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize='small')
-    ax.grid(axis='y', alpha=0.3)
+    ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 
@@ -174,20 +231,21 @@ def make_figures(records: List[dict]) -> Dict[str, Figure]:
         figures['switching'] = switching_figure(series)
     fractions = epoch_series(records, 'expert_fraction')
     if fractions:
-        figures['expert_fraction'] = bar_figure(
+        figures['expert_fraction'] = epoch_figure(
             {
                 k: (e, 100 * v)
                 for k, (e, v) in fractions.items()
             },
-            'Iterations in expert mode per epoch',
-            'expert mode (%)',
+            'Iterations in expert mode (teacher paused) per epoch',
+            'iterations in expert mode (%)',
             ymin_top=10,
             empty_note='no iteration in expert mode: the teacher was never '
             'paused')
     accuracies = epoch_series(records, 'accuracy/top1')
     if accuracies:
-        figures['accuracy'] = bar_figure(accuracies, 'Validation accuracy',
-                                         'top-1 (%)')
+        figures['accuracy'] = epoch_figure(accuracies,
+                                           'Validation accuracy per epoch',
+                                           'top-1 accuracy (%)')
     return figures
 
 

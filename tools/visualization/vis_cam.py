@@ -7,14 +7,16 @@
 For each image both networks explain the same class (the teacher's
 prediction unless --target-class is given), with the maintained ``grad-cam``
 package as mmpretrain's own CAM tool uses. Writes ``<image>_cam.png``
-(image, teacher overlay, student overlay, and the overlap of the two maps:
-IoU of their top-20% regions) and, with --surface, ``<image>_surface.png``
-(the maps as 3D surfaces, as in the paper's Fig. 6), under --out-dir
-(default ``work_dirs/cam``), and prints the files' paths.
+(image, teacher overlay, student overlay, each network titled with its own
+predicted class and probability, a colour bar of the activation, and the
+overlap of the two maps: IoU of their top-20% regions) and, with --surface,
+``<image>_surface.png`` (the maps as 3D surfaces over pixel column and row,
+as in the paper's Fig. 6), under --out-dir (default ``work_dirs/cam``), and
+prints both predictions and the files' paths.
 """
 import argparse
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import matplotlib
@@ -24,6 +26,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.cm import ScalarMappable  # noqa: E402
+from matplotlib.colors import Normalize  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from mmcv.transforms import Compose  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.dataset import default_collate  # noqa: E402
@@ -40,6 +46,11 @@ from switokd_mm.utils.checkpoint_checks import \
     load_network_weights  # noqa: E402
 
 NETWORKS = ('teacher', 'student')
+#: the colour map of grad-cam's overlays (OpenCV's JET), for surfaces and
+#: the colour bar
+CAM_COLOURS = 'jet'
+#: a network's predicted class index and its softmax probability
+Prediction = Tuple[int, float]
 
 
 class LogitsOf(nn.Module):
@@ -79,6 +90,42 @@ def top_region_iou(a: np.ndarray, b: np.ndarray, share: float = 0.2) -> float:
     return float((top_a & top_b).sum() / max((top_a | top_b).sum(), 1))
 
 
+def top_predictions(model: nn.Module,
+                    inputs: torch.Tensor) -> Dict[str, Prediction]:
+    """Each network's predicted class and probability for one image.
+
+    Args:
+        model: the SwitOKD model, with ``teacher`` and ``student``.
+        inputs: the preprocessed image, a batch of one.
+
+    Returns:
+        dict: network -> (class index, softmax probability).
+    """
+    with torch.no_grad():
+        probabilities = {
+            name: getattr(model, name)(inputs, mode='tensor').softmax(1)[0]
+            for name in NETWORKS
+        }
+    return {
+        name: (int(p.argmax()), float(p.max()))
+        for name, p in probabilities.items()
+    }
+
+
+def class_name(label: int, classes: Optional[Sequence[str]]) -> str:
+    """``<name> (<index>)``, or the index alone for a checkpoint without
+    class names."""
+    return f'{classes[label]} ({label})' if classes else str(label)
+
+
+def prediction_title(network: str, prediction: Prediction,
+                     classes: Optional[Sequence[str]]) -> str:
+    """A network's panel title: its name, predicted class and probability."""
+    label, probability = prediction
+    return (f'{network} predicts\n{class_name(label, classes)}, '
+            f'p = {probability:.2f}')
+
+
 def load_model(config: str, checkpoint: str) -> tuple:
     """The SwitOKD model in eval mode, its config and its class names."""
     cfg = Config.fromfile(config)
@@ -113,7 +160,8 @@ def cam_images(config: str,
     Returns:
         dict: per image, ``teacher`` and ``student`` heat maps (H x W in
         [0, 1], the image's size), ``overlap`` (top-20% IoU), ``class``
-        and ``files`` (the figures written).
+        (the class explained), ``predictions`` (network -> predicted class
+        and probability) and ``files`` (the figures written).
     """
     cfg, model, classes = load_model(config, checkpoint)
     channels = len(model.data_preprocessor.mean.flatten())
@@ -127,9 +175,8 @@ def cam_images(config: str,
         inputs = data['inputs']
         original = cv2.imread(image_path, cv2.IMREAD_COLOR)
         height, width = original.shape[:2]
-        with torch.no_grad():
-            teacher_logits = model.teacher(inputs, mode='tensor')
-        label = int(teacher_logits.argmax(1)) if target_class is None \
+        predictions = top_predictions(model, inputs)
+        label = predictions['teacher'][0] if target_class is None \
             else target_class
         maps = {}
         for name in NETWORKS:
@@ -142,49 +189,92 @@ def cam_images(config: str,
                 targets=[ClassifierOutputTarget(label)])[0]
             maps[name] = cv2.resize(heat, (width, height))
         overlap = top_region_iou(maps['teacher'], maps['student'])
-        results[image_path] = dict(maps, overlap=overlap, **{'class': label})
+        results[image_path] = dict(
+            maps, overlap=overlap, predictions=predictions, **{'class': label})
         stem = out / Path(image_path).stem
-        name = f'{classes[label]} ({label})' if classes else str(label)
+        titles = {
+            name: prediction_title(name, predictions[name], classes)
+            for name in NETWORKS
+        }
+        explained = class_name(label, classes)
         files = [f'{stem}_cam.png']
-        _overlay_figure(original, maps, name, overlap).savefig(
+        overlay_figure(original, maps, titles, explained, overlap).savefig(
             files[0], dpi=120)
         if surface:
             files.append(f'{stem}_surface.png')
-            _surface_figure(maps).savefig(files[1], dpi=120)
+            surface_figure(maps, titles, explained).savefig(files[1], dpi=120)
         results[image_path]['files'] = files
         plt.close('all')
     return results
 
 
-def _overlay_figure(image: np.ndarray, maps: Dict[str, np.ndarray],
-                    class_name: str, overlap: float):
+def overlay_figure(image: np.ndarray, maps: Dict[str, np.ndarray],
+                   titles: Dict[str, str], explained: str,
+                   overlap: float) -> Figure:
+    """The image and both networks' Grad-CAM overlays, with a colour bar.
+
+    Args:
+        image: the image as OpenCV reads it (BGR, H x W x 3, uint8).
+        maps: network -> heat map (H x W in [0, 1]).
+        titles: network -> its panel's title (its prediction).
+        explained: the name of the class both maps explain.
+        overlap: IoU of the maps' top-20% regions.
+    """
     rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.7), layout='constrained')
     axes[0].imshow(rgb)
     axes[0].set_title('image')
     for ax, name in zip(axes[1:], NETWORKS):
         ax.imshow(show_cam_on_image(rgb, maps[name], use_rgb=True))
-        ax.set_title(f'{name} Grad-CAM')
+        ax.set_title(titles[name])
     for ax in axes:
         ax.axis('off')
-    fig.suptitle(f'class {class_name}; overlap of top-20% regions (IoU) '
-                 f'{overlap:.2f}')
-    fig.tight_layout()
+    _activation_colour_bar(fig, list(axes[1:]))
+    fig.suptitle(f'Grad-CAM of class {explained} in both networks; overlap '
+                 f'of their top-20% regions (IoU) {overlap:.2f}')
     return fig
 
 
-def _surface_figure(maps: Dict[str, np.ndarray]):
-    fig = plt.figure(figsize=(9, 4))
+def surface_figure(maps: Dict[str, np.ndarray], titles: Dict[str, str],
+                   explained: str) -> Figure:
+    """Both networks' Grad-CAM maps as 3D surfaces over the image's pixels.
+
+    Args:
+        maps: network -> heat map (H x W in [0, 1]).
+        titles: network -> its panel's title (its prediction).
+        explained: the name of the class both maps explain.
+    """
+    fig = plt.figure(figsize=(10, 4.6), layout='constrained')
+    axes = []
     for index, name in enumerate(NETWORKS, start=1):
         ax = fig.add_subplot(1, 2, index, projection='3d')
         heat = maps[name]
         ys, xs = np.mgrid[0:heat.shape[0], 0:heat.shape[1]]
-        ax.plot_surface(xs, ys, heat, cmap='jet', linewidth=0)
-        ax.set_title(f'{name}')
+        # fixed colour limits: one colour bar holds for both surfaces
+        ax.plot_surface(
+            xs, ys, heat, cmap=CAM_COLOURS, vmin=0, vmax=1, linewidth=0)
+        ax.set_title(titles[name])
+        ax.set_xlabel('pixel column')
+        ax.set_ylabel('pixel row')
+        ax.set_zlabel('Grad-CAM activation')
         ax.set_zlim(0, 1)
+        # row 0 at the back, as the image's top row
         ax.invert_yaxis()
-    fig.tight_layout()
+        # smaller box: the axis labels fit inside the figure
+        ax.set_box_aspect(None, zoom=0.85)
+        axes.append(ax)
+    _activation_colour_bar(fig, axes)
+    fig.suptitle(f'Grad-CAM of class {explained} as surfaces')
     return fig
+
+
+def _activation_colour_bar(fig: Figure, axes: List[Axes]) -> None:
+    """One colour bar beside ``axes`` for the maps' 0-1 activation scale."""
+    fig.colorbar(
+        ScalarMappable(Normalize(0, 1), CAM_COLOURS),
+        ax=axes,
+        shrink=0.8,
+        label='Grad-CAM activation')
 
 
 def parse_target_layers(pairs: Optional[List[str]]) -> Dict[str, str]:
@@ -234,8 +324,11 @@ def main(argv=None) -> Dict[str, dict]:
                          args.out_dir, parse_target_layers(args.target_layers),
                          args.target_class, args.surface)
     for image, result in results.items():
-        print(f"{image}: class {result['class']}, teacher/student overlap "
-              f"(top-20% IoU) {result['overlap']:.2f}; wrote "
+        predicted = ', '.join(
+            f'{name} predicts {label} (p = {probability:.2f})'
+            for name, (label, probability) in result['predictions'].items())
+        print(f"{image}: {predicted}; both explain class {result['class']}, "
+              f"overlap (top-20% IoU) {result['overlap']:.2f}; wrote "
               f"{', '.join(result['files'])}")
     return results
 
