@@ -1,16 +1,21 @@
-"""Every command in the README's ``bash`` blocks works as written.
+"""Every command of the README and of docs/ works as written, and every
+relative link there names a file.
 
-Each command is checked as far as it can be on a CPU in seconds:
+The commands are the lines of the pages' ``bash`` blocks (and of docs/'
+indented code blocks). Each is checked as far as it can be on a CPU in
+seconds:
 - ``python tools/...`` with placeholders (CONFIG, ...) or data that is not
   here: its arguments parse (the tool is run up to its ``parse_args``);
 - the newcomer's path on the demo (commands naming ``work_dirs/demo``,
-  ``IMG.png`` or ``exported/``, and the ``python -c`` classification): run
-  for real, in README order, after a one-epoch demo run on 64 images;
+  ``work_dirs/IMG.png`` or ``exported/``, and the ``python -c``
+  classification): run for real, in page order (the README, then docs/ by
+  name), after a one-epoch demo run on 64 images, with the interpreter
+  running the tests;
 - shell scripts: they exist and parse (``bash -n``); run_tests.sh's
   marker handling is run with pip, lint and pytest stubbed;
 - mmpretrain's own tools/train.py: its arguments parse here, and it trains
   the demo config for real in a slow test.
-A command no rule covers fails the test: add a rule when the README grows.
+A command no rule covers fails the test: add a rule when a page grows.
 """
 import argparse
 import glob
@@ -21,6 +26,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import List
 
 import pytest
@@ -36,21 +42,55 @@ DEMO_TRAIN = [
     'val_dataloader.dataset.indices=64'
 ]
 #: arguments naming the demo run's products: run for real
-DEMO_PRODUCTS = ('work_dirs/demo', 'IMG.png', 'exported/')
+DEMO_PRODUCTS = ('work_dirs/demo', 'work_dirs/IMG.png', 'exported/')
+#: a fenced code block, its language and its text
+FENCED = re.compile(r'^ *```(\w*)\n(.*?)^ *```', re.S | re.M)
 
 
-def readme_commands() -> List[str]:
-    """The commands of the README's ``bash`` blocks, comments removed."""
-    blocks = re.findall(r'```bash\n(.*?)```', (REPO / 'README.md').read_text(),
-                        re.S)
-    lines = (
-        re.sub(r'\s+#\s.*$', '', line).strip()
-        for line in '\n'.join(blocks).splitlines())
+def pages() -> List[Path]:
+    """The documentation: the README, then docs/*.md by name."""
+    return [REPO / 'README.md', *sorted((REPO / 'docs').glob('*.md'))]
+
+
+def indented_blocks(text: str) -> List[str]:
+    """Markdown's indented code blocks (4 spaces, after a blank line or an
+    HTML comment) of ``text``, fenced blocks removed first."""
+    blocks, block, previous = [], [], ''
+    for line in FENCED.sub('', text).splitlines():
+        if line.startswith('    ') and (block or not previous.strip()
+                                        or previous.rstrip().endswith('-->')):
+            block.append(line[4:])
+        elif block:
+            blocks.append('\n'.join(block))
+            block = []
+        previous = line
+    return blocks + (['\n'.join(block)] if block else [])
+
+
+def page_commands(page: Path) -> List[str]:
+    """The commands of a page's ``bash`` blocks and indented code blocks,
+    comments removed, ``\\``-continued lines joined."""
+    text = page.read_text()
+    blocks = [code for lang, code in FENCED.findall(text) if lang == 'bash']
+    code = re.sub(r'\s*\\\n\s*', ' ',
+                  '\n'.join(blocks + indented_blocks(text)))
+    lines = (re.sub(r'\s+#\s.*$', '', line).strip()
+             for line in code.splitlines())
     return [line for line in lines if line and not line.startswith('#')]
 
 
+def doc_commands() -> List[str]:
+    """The commands of every page, in page order."""
+    return [command for page in pages() for command in page_commands(page)]
+
+
+def unique_commands(*kinds: str) -> List[str]:
+    """The distinct commands of the given kinds (one test each)."""
+    return list(dict.fromkeys(c for c in doc_commands() if kind(c) in kinds))
+
+
 def kind(command: str) -> str:
-    """How the test checks a README command."""
+    """How the test checks a documented command."""
     if command.startswith('python $('):
         return 'mmpretrain'
     words = shlex.split(command)
@@ -64,7 +104,7 @@ def kind(command: str) -> str:
         return 'demo'
     if words[0] == 'python' and words[1].startswith('tools/'):
         return 'demo' if any(p in command for p in DEMO_PRODUCTS) else 'parse'
-    raise AssertionError(f'no rule checks the README command {command!r}')
+    raise AssertionError(f'no rule checks the documented command {command!r}')
 
 
 def mmpretrain_tool(command: str) -> List[str]:
@@ -105,13 +145,69 @@ def run_tool(argv: List[str], monkeypatch, parse_only: bool = False):
 
 
 def test_every_command_has_a_check():
-    kinds = [kind(command) for command in readme_commands()]
+    kinds = [kind(command) for command in doc_commands()]
     assert {'script', 'parse', 'demo', 'mmpretrain'} <= set(kinds)
 
 
-@pytest.mark.parametrize(
-    'command',
-    [c for c in readme_commands() if kind(c) in ('parse', 'mmpretrain')])
+def test_no_command_hides_from_the_walk():
+    """Commands are in ``bash`` blocks: a block of another language, or an
+    unlabelled one, holds no ``python``, ``bash`` or ``tools/*.sh`` line."""
+    for page in pages():
+        for lang, code in FENCED.findall(page.read_text()):
+            assert lang in ('bash', 'python', ''), (page, lang)
+            if lang != 'bash':
+                assert not re.search(r'^(python |bash |tools/\S+\.sh)', code,
+                                     re.M), (page, code)
+
+
+def test_readme_starts_with_the_two_set_up_commands():
+    """.ci/run and users run the README's first block: the demo, then the
+    tests."""
+    text = (REPO / 'README.md').read_text()
+    section = text.index('## Set-up: two commands on a fresh machine')
+    assert section < text.index('```')
+    first = FENCED.search(text, section).group(2)
+    assert [line.split('#')[0].strip() for line in first.splitlines()
+            ] == ['bash tools/demo.sh', 'bash tools/run_tests.sh']
+
+
+def links(page: Path) -> List[str]:
+    """The link and image targets of a page's prose."""
+    return re.findall(r'\]\(([^)\s]+)\)', FENCED.sub('', page.read_text()))
+
+
+def anchors(page: Path) -> List[str]:
+    """GitHub's anchors of a page's headings."""
+    headings = re.findall(r'^#+ (.*)$', FENCED.sub('', page.read_text()),
+                          re.M)
+    return [
+        re.sub(r'[^\w\- ]', '', heading.strip().lower()).replace(' ', '-')
+        for heading in headings
+    ]
+
+
+def test_relative_links_name_existing_files():
+    """Every relative link and image of the README and docs/ names a file
+    or folder of the repository (and a heading of a page, with #)."""
+    broken = []
+    for page in pages():
+        for target in links(page):
+            if re.match(r'^[a-z][a-z0-9+.-]*:', target):
+                continue  # https:, mailto:
+            path, _, anchor = target.partition('#')
+            path = (page.parent / path).resolve() if path else page
+            if not path.exists() or anchor and anchor not in anchors(path):
+                broken.append(f'{page.relative_to(REPO)}: {target}')
+    assert not broken
+
+
+def test_readme_links_every_docs_page():
+    linked = set(links(REPO / 'README.md'))
+    for page in pages()[1:]:
+        assert f'docs/{page.name}' in linked, page.name
+
+
+@pytest.mark.parametrize('command', unique_commands('parse', 'mmpretrain'))
 def test_arguments_parse(command, monkeypatch):
     monkeypatch.chdir(REPO)
     argv = mmpretrain_tool(command) if kind(command) == 'mmpretrain' \
@@ -119,8 +215,7 @@ def test_arguments_parse(command, monkeypatch):
     run_tool(argv, monkeypatch, parse_only=True)
 
 
-@pytest.mark.parametrize('command',
-                         [c for c in readme_commands() if kind(c) == 'script'])
+@pytest.mark.parametrize('command', unique_commands('script'))
 def test_scripts_exist_and_parse(command):
     words = [w for w in shlex.split(command) if not re.match(r'^[A-Z_]+=', w)]
     script = REPO / (words[1] if words[0] == 'bash' else words[0])
@@ -189,15 +284,16 @@ def with_this_python(command: str) -> List[str]:
     return [sys.executable, *words[1:]]
 
 
-def test_newcomer_path_on_the_demo(demo_folder, monkeypatch, capsys):
-    """The demo commands, in README order; a ``python`` found on PATH is
-    not the interpreter of the tests and fails."""
-    wrong = demo_folder / 'wrong_python'
-    wrong.mkdir()
+def test_newcomer_path_on_the_demo(demo_folder, tmp_path_factory,
+                                   monkeypatch, capsys):
+    """The demo commands, in page order; a ``python`` found on PATH is
+    not the interpreter of the tests and fails. What they write lands in
+    folders .gitignore lists."""
+    wrong = tmp_path_factory.mktemp('wrong_python')
     (wrong / 'python').write_text('#!/bin/sh\nexit 1\n')
     (wrong / 'python').chmod(0o755)
     path = os.pathsep.join([str(wrong), os.environ.get('PATH', '')])
-    for command in readme_commands():
+    for command in doc_commands():
         if kind(command) != 'demo':
             continue
         if command.startswith('python -c'):
@@ -221,11 +317,17 @@ def test_newcomer_path_on_the_demo(demo_folder, monkeypatch, capsys):
             monkeypatch.chdir(demo_folder)
             run_tool(shlex.split(command)[1:], monkeypatch)
     out = capsys.readouterr().out
-    assert 'IMG.png: test image 0, label 9 (Ankle boot)' in out
+    assert 'work_dirs/IMG.png: test image 0, label 9 (Ankle boot)' in out
     assert 'work_dirs/cam/IMG_cam.png, work_dirs/cam/IMG_surface.png' in out
     for name in ('plots/switching.pdf', 'plots/expert_fraction.png'):
         assert (demo_folder / 'work_dirs' / 'demo' / name).is_file()
     assert (demo_folder / 'exported' / 'student.pth').is_file()
+    ignored = {
+        line.strip().rstrip('/')
+        for line in (REPO / '.gitignore').read_text().splitlines()
+    }
+    written = {entry.name for entry in demo_folder.iterdir()}
+    assert written - {'tools', 'configs'} <= ignored
 
 
 @pytest.mark.slow
@@ -236,7 +338,7 @@ def test_mmpretrain_tools_run_our_config(tmp_path, fashion_mnist_root):
     (tmp_path / 'data' / 'fashion_mnist').symlink_to(fashion_mnist_root)
     (tmp_path / 'configs').symlink_to(REPO / 'configs')
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    (command, ) = [c for c in readme_commands() if kind(c) == 'mmpretrain']
+    (command, ) = unique_commands('mmpretrain')
     train = mmpretrain_tool(command)
     subprocess.run([
         sys.executable, *train, '--work-dir', 'work_dirs/mm', '--cfg-options',
