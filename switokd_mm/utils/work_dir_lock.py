@@ -29,12 +29,16 @@ import shlex
 import socket
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Tuple
+from typing import Iterator, Set, Tuple
 
 from .atomic_write import is_running
 
 #: the lock file's name in the work directory
 LOCK_FILE = '.switokd_run.lock'
+
+#: lock files this process holds (tools/train.py takes the lock before the
+#: Runner exists, SafeRunner.train takes it again for any other caller)
+_held: Set[str] = set()
 
 
 class WorkDirInUseError(RuntimeError):
@@ -54,13 +58,22 @@ def work_dir_lock(work_dir: str) -> Iterator[str]:
     Raises:
         WorkDirInUseError: another run holds the lock, or may (a lock file
             of another host); nothing is written then.
+
+    A lock this process holds already is held again without a second
+    acquisition (the outer block releases it).
     """
     os.makedirs(work_dir, exist_ok=True)
     path = osp.join(work_dir, LOCK_FILE)
+    key = osp.realpath(path)
+    if key in _held:
+        yield path
+        return
     fd = _acquire(path)
+    _held.add(key)
     try:
         yield path
     finally:
+        _held.discard(key)
         # removed while still locked: a run that opened this file meanwhile
         # finds it gone once it gets the lock, and locks a new file instead
         if _is_file_at(fd, path):

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils.work_dir_lock import LOCK_FILE, work_dir_lock
@@ -60,3 +61,38 @@ def test_resume_takes_over_the_lock_of_a_killed_run(tmp_path,
     logs = [log.read_text() for log in tmp_path.glob('*/*.log')]
     assert any('resumed epoch: 0, iter: 3' in log for log in logs)
     assert _load_checkpoint(str(tmp_path / 'iter_8.pth'))['meta']['iter'] == 8
+
+
+def test_a_runner_built_from_the_config_holds_the_lock_too(
+        tmp_path, fashion_mnist_root):
+    """mmpretrain's tools/train.py builds the runner with RUNNERS.build:
+    SafeRunner.train takes the lock itself."""
+    from mmengine.config import Config
+    from mmengine.registry import RUNNERS
+
+    from switokd_mm.utils.work_dir_lock import WorkDirInUseError
+    holder = subprocess.Popen([
+        sys.executable, '-c',
+        'import sys, time\n'
+        'from switokd_mm.utils.work_dir_lock import work_dir_lock\n'
+        f'with work_dir_lock({str(tmp_path)!r}):\n'
+        '    print("held", flush=True)\n'
+        '    time.sleep(60)\n'
+    ],
+                              cwd=REPO,
+                              stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == 'held'
+        cfg = Config.fromfile(CONFIG)
+        cfg.work_dir = str(tmp_path)
+        cfg.merge_from_dict(
+            dict(option.split('=')
+                 for option in data_root_options(fashion_mnist_root)))
+        runner = RUNNERS.build(cfg)
+        with pytest.raises(WorkDirInUseError, match=f'pid {holder.pid} '):
+            runner.train()
+        assert not list(tmp_path.glob('*.pth'))
+    finally:
+        holder.kill()
+        holder.wait()

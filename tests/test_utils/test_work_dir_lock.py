@@ -54,21 +54,45 @@ def test_the_lock_is_removed_when_the_run_fails(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def lock_in_another_process(work_dir) -> subprocess.CompletedProcess:
+    """Take and release the lock of ``work_dir`` in a new process."""
+    return subprocess.run([
+        sys.executable, '-c', 'import sys\n'
+        'from switokd_mm.utils.work_dir_lock import work_dir_lock\n'
+        'with work_dir_lock(sys.argv[1]):\n'
+        '    pass\n',
+        str(work_dir)
+    ],
+                          capture_output=True,
+                          text=True,
+                          timeout=120)
+
+
 def test_a_second_run_is_refused_naming_the_first(tmp_path):
     with work_dir_lock(str(tmp_path)) as path:
         held = open(path).read()
-        with pytest.raises(WorkDirInUseError) as refused:
-            with work_dir_lock(str(tmp_path)):
-                pytest.fail('two runs hold one work dir')
-        message = str(refused.value)
+        second = lock_in_another_process(tmp_path)
+        assert second.returncode != 0
+        message = second.stderr
+        assert 'WorkDirInUseError' in message
         assert f'pid {os.getpid()} on host {socket.gethostname()}' in message
         assert json.loads(held)['start'] in message
         assert 'another --work-dir' in message
         assert 'delete' not in message  # a live run's file must stay
         assert open(path).read() == held
         assert os.listdir(tmp_path) == [LOCK_FILE]
-    with work_dir_lock(str(tmp_path)):
-        pass
+    assert lock_in_another_process(tmp_path).returncode == 0
+
+
+def test_the_process_holding_the_lock_may_take_it_again(tmp_path):
+    """tools/train.py holds the lock, then SafeRunner.train takes it: the
+    inner block shares it, the outer one releases it."""
+    with work_dir_lock(str(tmp_path)) as path:
+        with work_dir_lock(str(tmp_path)) as again:
+            assert again == path
+        assert os.path.isfile(path)
+        assert lock_in_another_process(tmp_path).returncode != 0
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
 """mmengine's Runner with safe checkpoints and checked resumes."""
 import copy
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Callable, Dict, Iterator, List, Optional, Union
 
+import torch.nn as nn
+from mmengine.dist import is_main_process
 from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
@@ -18,6 +20,7 @@ from switokd_mm.utils.checkpoint_checks import (changed_settings,
                                                 run_differences)
 from switokd_mm.utils.data_checks import build_loop, check_dataloader
 from switokd_mm.utils.safe_loading import enable_safe_checkpoints
+from switokd_mm.utils.work_dir_lock import work_dir_lock
 
 
 @RUNNERS.register_module()
@@ -44,6 +47,8 @@ class SafeRunner(Runner):
       size, without ``auto_scale_lr``; otherwise it is logged. Optimizer
       hyper-parameters and model options that differ from the checkpoint's
       are listed in one warning that says which take effect.
+    - ``train()`` holds the work dir's run lock: one live run per work
+      dir, whoever builds the runner (tools/train.py takes it earlier).
     - :class:`RandomStateHook` and, for a model that switches,
       :class:`SwitchingLoggerHook` are always registered, whatever
       ``custom_hooks`` holds.
@@ -136,6 +141,15 @@ class SafeRunner(Runner):
             yield
         finally:
             self._loading_for = None
+
+    def train(self) -> nn.Module:
+        """mmengine's ``train``, holding the work dir's run lock
+        (:func:`~switokd_mm.utils.work_dir_lock.work_dir_lock`) in the main
+        process: a second run there is refused before it trains."""
+        lock = work_dir_lock(self.work_dir) if is_main_process() \
+            else nullcontext()
+        with lock:
+            return super().train()
 
     def test(self) -> dict:
         """mmengine's ``test``, loading ``load_from`` exactly."""
