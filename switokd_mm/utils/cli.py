@@ -10,6 +10,7 @@ from mmengine.runner import Runner
 
 from .dist_env import init_cpu_process_group
 from .quiet import quiet_logger
+from .registry_checks import check_model_types
 from .safe_loading import enable_safe_checkpoints
 
 
@@ -35,13 +36,16 @@ def load_config(args: argparse.Namespace) -> Config:
     """Load ``args.config`` and apply the arguments of
     :func:`add_runner_args`; the work dir defaults to
     ``work_dirs/<config name>``. A distributed launch on a machine without
-    CUDA gets its gloo process group here."""
+    CUDA gets its gloo process group here. An unknown ``type`` in the model
+    config stops it here (KeyError), before the Runner logs its
+    environment."""
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     init_cpu_process_group(args.launcher)
     cfg = Config.fromfile(args.config)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    check_model_types(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:
