@@ -98,7 +98,8 @@ def _mib(value: Optional[float]) -> str:
     return '–' if value is None else f'{value:.1f}'
 
 
-def _table(header: Sequence[str], rows: List[Sequence]) -> str:
+def markdown_table(header: Sequence[str], rows: List[Sequence]) -> str:
+    """A Markdown table: the header, a rule, one line per row."""
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     lines += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
     return '\n'.join(lines)
@@ -124,10 +125,12 @@ def markdown(analysis: dict, memory: Dict[str, float],
     """The report's tables (medians, ratios, epoch prediction, profile)."""
     med = analysis['medians']
     parts = [
-        _table(['variant', 'wall ms / iter', 'CPU ms / iter', 'peak MiB'], [[
-            name, f"{med['wall_ms'][name]:.1f}", f"{med['cpu_ms'][name]:.1f}",
-            _mib(memory.get(name))
-        ] for name in med['wall_ms']])
+        markdown_table(
+            ['variant', 'wall ms / iter', 'CPU ms / iter', 'peak MiB'], [[
+                name, f"{med['wall_ms'][name]:.1f}",
+                f"{med['cpu_ms'][name]:.1f}",
+                _mib(memory.get(name))
+            ] for name in med['wall_ms']])
     ]
     rows = []
     for label, (_, _, target) in RATIOS.items():
@@ -140,13 +143,13 @@ def markdown(analysis: dict, memory: Dict[str, float],
             row += [_cell(interval), _verdict(label, target, interval)]
         rows.append(row)
     parts.append(
-        _table([
+        markdown_table([
             'ratio of medians', 'target', 'wall time (95 % CI)', 'verdict',
             'CPU time (95 % CI)', 'verdict'
         ], rows))
     parts.append('\n\n'.join(noise_lines(analysis['noise'])))
     parts.append(
-        _table(['expert share f'] + [
+        markdown_table(['expert share f'] + [
             f'SwitOKD epoch / {ref.upper()} epoch ({name})'
             for ref in EPOCH_REFERENCES for name in METRICS.values()
         ], [[f'{f:.2f}'] + [
@@ -162,12 +165,13 @@ def profile_markdown(profile: dict) -> str:
     """Profiler counts per variant and the lines that read device values."""
     events = profile['profiler']
     names = list(events)
-    counts = _table(['event per iteration'] + names,
-                    [[event] + [f'{events[name][event]:g}' for name in names]
-                     for event in next(iter(events.values()))])
+    counts = markdown_table(
+        ['event per iteration'] + names,
+        [[event] + [f'{events[name][event]:g}' for name in names]
+         for event in next(iter(events.values()))])
     reads = profile['host_reads']
     keys = sorted({key for per in reads.values() for key in per})
-    lines = _table(
+    lines = markdown_table(
         ['host read', 'where'] + names,
         [[kind, f'`{where}`'] +
          [f"{reads[name].get((kind, where), 0):g}" for name in names]
