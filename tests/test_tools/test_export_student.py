@@ -164,3 +164,22 @@ def test_non_finite_weights_are_refused(switokd_checkpoint, tmp_path):
     torch.save(checkpoint, tmp_path / 'nan.pth')
     with pytest.raises(RuntimeError, match=r'non-finite.*head\.fc\.bias'):
         export(str(tmp_path / 'nan.pth'), str(tmp_path / 'out'))
+
+
+def test_every_student_of_a_1t2s_checkpoint_is_exported(tmp_path):
+    from mmpretrain.registry import MODELS
+    model_cfg = Config.fromfile(
+        'tests/fixtures/tiny_1t2s_fashion_mnist.py').model
+    model = MODELS.build(model_cfg)
+    stored = Config(dict(default_scope='mmpretrain', model=model_cfg))
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(cfg=stored.pretty_text)),
+        tmp_path / '1t2s.pth')
+    stems = export(str(tmp_path / '1t2s.pth'), str(tmp_path / 'out'))
+    assert sorted(stems) == ['r8w2', 'r8w4']
+    for name, stem in stems.items():
+        exported = MODELS.build(Config.fromfile(f'{stem}.py').model)
+        exported.load_state_dict(
+            torch.load(f'{stem}.pth', weights_only=True)['state_dict'])
+        for key, value in getattr(model, name).state_dict().items():
+            assert torch.equal(exported.state_dict()[key], value), key

@@ -1,4 +1,5 @@
-"""Export a SwitOKD network as a plain mmpretrain classifier.
+"""Export networks of a training checkpoint as plain mmpretrain
+classifiers (by default every student).
 
     python tools/model_converters/export_student.py CHECKPOINT OUT_DIR
     python tools/model_converters/export_student.py CHECKPOINT OUT_DIR \\
@@ -24,7 +25,7 @@ import argparse
 import copy
 import os
 import os.path as osp
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -32,6 +33,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmpretrain.registry import METRICS, MODELS
 
 import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.models.algorithms.multi_network_model import ROLES
 from switokd_mm.utils import atomic_write, enable_safe_checkpoints
 from switokd_mm.utils.checkpoint_checks import check_weights_fit
 from switokd_mm.utils.literal_config import (literal_config_text,
@@ -45,8 +47,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--networks',
         nargs='+',
-        default=['student'],
-        help='networks to export (default: student)')
+        help='networks to export by name (default: every student, e.g. '
+        'both of a 1T2S model)')
     parser.add_argument(
         '--config',
         help='training config; by default the '
@@ -83,24 +85,46 @@ def _plain_evaluator(evaluator: Any) -> Any:
     return evaluator
 
 
+def network_models(model_cfg: dict) -> Dict[str, Tuple[str, dict]]:
+    """Role and classifier config of every network of a model config, by
+    name: ``networks=dict(<name>=dict(role=..., model=...))`` (any number
+    of networks) or the two-network form ``student=..., teacher=...``."""
+    if 'networks' in model_cfg:
+        return {
+            name: (spec['role'], spec['model'])
+            for name, spec in model_cfg['networks'].items()
+        }
+    return {
+        key: (key, value)
+        for key, value in model_cfg.items()
+        if key in ROLES and isinstance(value, dict) and 'type' in value
+    }
+
+
+def students(model_cfg: dict) -> List[str]:
+    """The names of the networks of ``model_cfg`` with the student role."""
+    return [
+        name for name, (role, _) in network_models(model_cfg).items()
+        if role == 'student'
+    ]
+
+
 def network_config(cfg: Config, network: str) -> Config:
     """A standalone mmpretrain config for one network of ``cfg.model``.
 
     Args:
-        cfg: the SwitOKD training config.
-        network: ``'student'`` or ``'teacher'``.
+        cfg: the training config.
+        network: a network's name (``'student'``, ``'teacher'``, or a
+            name of ``model.networks``).
 
     Returns:
         Config: model, data preprocessor and test settings only.
     """
-    if network not in cfg.model:
-        networks = [
-            key for key, value in cfg.model.items()
-            if isinstance(value, dict) and 'type' in value
-        ]
+    networks = network_models(cfg.model)
+    if network not in networks:
         raise KeyError(f'the model has no network {network!r}; it has '
-                       f'{networks}')
-    model = copy.deepcopy(cfg.model[network])
+                       f'{list(networks)}')
+    model = copy.deepcopy(networks[network][1])
     preprocessor = copy.deepcopy(
         cfg.model.get('data_preprocessor') or cfg.get('data_preprocessor')
         or {})
@@ -135,9 +159,10 @@ def network_state_dict(state_dict: Dict[str, torch.Tensor],
 
 def export(checkpoint: str,
            out_dir: str,
-           networks=('student', ),
+           networks: Optional[Sequence[str]] = None,
            config: Optional[str] = None) -> Dict[str, str]:
-    """Export networks of a SwitOKD checkpoint; returns their file stems.
+    """Export networks of a training checkpoint (by default every
+    student); returns their file stems.
 
     Raises:
         UnsafeConfigError: a network's config would not be written as
@@ -155,7 +180,7 @@ def export(checkpoint: str,
     else:
         raise ValueError(f'{checkpoint} stores no config; pass --config')
     exports = {}
-    for network in networks:
+    for network in networks or students(cfg.model):
         network_cfg = network_config(cfg, network)
         weights = network_state_dict(ckpt['state_dict'], network)
         check_weights_fit(
