@@ -200,3 +200,35 @@ def test_empty_dataset_gets_our_message(tmp_path, serialize_data):
         f"train_dataloader: its dataset has 0 samples (CustomDataset("
         f"data_root='{root}', ")
     assert 'empty.txt' in str(error.value)
+
+
+def test_ranks_share_the_files_and_raise_what_any_rank_found(
+        tmp_path, monkeypatch):
+    """On 2 ranks each reads every other file; an unreadable file or
+    another channel count found by the other rank is raised on this one
+    too (faked collective: this rank's result, then the other's)."""
+    root = tmp_path / 'data'
+    write_images(root, {f'a/{i}.png': 'RGB' for i in range(6)})
+    dataset = built(loader_cfg(root)).dataset
+    shares = [[
+        info['img_path']
+        for info in image_checks._files_to_decode(dataset, True, rank, 2)
+    ] for rank in (0, 1)]
+    assert not set(shares[0]) & set(shares[1])
+    assert set(shares[0]) | set(shares[1]) == {
+        str(p)
+        for p in root.glob('a/*.png')
+    }
+
+    monkeypatch.setattr(image_checks, 'get_dist_info', lambda: (0, 2))
+    other = [
+        ('error', (UnreadableImageError, 'train_dataloader: cannot read X')),
+        ('channels', {1: ('grey.png', 'unchanged')}),
+    ]
+    for found, error, message in zip(other, (UnreadableImageError,
+                                             ValueError),
+                                     ('cannot read X', 'grey.png has 1')):
+        monkeypatch.setattr(image_checks, 'all_gather_object',
+                            lambda mine, found=found: [mine, found])
+        with pytest.raises(error, match=message):
+            image_checks.check_images(dataset, 'train_dataloader')
