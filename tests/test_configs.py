@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 from mmengine.config import Config
-from mmengine.optim import OptimWrapper, build_optim_wrapper
+from mmengine.optim import OptimWrapper, OptimWrapperDict, build_optim_wrapper
 from mmpretrain.registry import HOOKS, METRICS, MODELS
 
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.models import MultiNetworkModel
 
 ROOT = Path(__file__).parents[1] / 'configs'
@@ -63,7 +62,7 @@ def test_config_builds(path):
 
     optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
     if isinstance(model, MultiNetworkModel):
-        assert isinstance(optim, SwitchableOptimWrapperDict)
+        assert isinstance(optim, OptimWrapperDict)
         assert set(optim.keys()) <= set(networks)
     else:
         assert type(optim) is OptimWrapper

@@ -3,15 +3,14 @@ from typing import Optional
 
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
-from mmengine.optim import build_optim_wrapper
+from mmengine.optim import OptimWrapperDict, build_optim_wrapper
 from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS
-
-from .switchable_optim_wrapper_dict import SwitchableOptimWrapperDict
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
 class PerNetworkOptimWrapperConstructor:
-    """Build a :class:`SwitchableOptimWrapperDict` from per-network configs.
+    """Build mmengine's ``OptimWrapperDict``, one wrapper per network, from
+    per-network configs.
 
     Example::
 
@@ -26,7 +25,10 @@ class PerNetworkOptimWrapperConstructor:
     submodule of that name; an entry set to None (e.g. ``teacher=None`` in a
     config inheriting one, for a frozen teacher) is dropped.
     ``param_scheduler`` may then be one list for all networks or a dict
-    keyed by the same names.
+    keyed by the same names. The model steps the networks that learn in an
+    iteration through their own wrappers
+    (:func:`~switokd_mm.models.utils.update_learners`); a paused network's
+    wrapper is not called.
 
     Args:
         optim_wrapper_cfg: per-network configs, keyed by submodule name.
@@ -54,7 +56,7 @@ class PerNetworkOptimWrapperConstructor:
                                  f'`optimizer`; got {cfg!r}')
         self.optim_wrapper_cfg = optim_wrapper_cfg
 
-    def __call__(self, model: nn.Module) -> SwitchableOptimWrapperDict:
+    def __call__(self, model: nn.Module) -> OptimWrapperDict:
         if is_model_wrapper(model):
             model = model.module
         wrappers = {}
@@ -67,4 +69,4 @@ class PerNetworkOptimWrapperConstructor:
             if is_model_wrapper(network):  # one DDP per network
                 network = network.module
             wrappers[name] = build_optim_wrapper(network, cfg)
-        return SwitchableOptimWrapperDict(**wrappers)
+        return OptimWrapperDict(**wrappers)

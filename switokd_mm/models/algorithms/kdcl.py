@@ -2,12 +2,12 @@
 from the labels and from the ensemble of all of them."""
 from typing import Dict, List, Optional, Union
 
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..losses import ce_with_distillation, min_logit_ensemble
-from ..utils import check_finite, check_hyper_parameters
+from ..utils import check_finite, check_hyper_parameters, update_learners
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
 
@@ -46,7 +46,7 @@ class MultiKDCL(MultiNetworkModel):
 
     def train_step(
             self, data: Union[dict, tuple, list],
-            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
+            optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """Every network steps towards the labels and the ensemble.
 
         Returns:
@@ -63,7 +63,7 @@ class MultiKDCL(MultiNetworkModel):
         }
         losses = {name: part['loss'] for name, part in terms.items()}
         check_finite(losses, f'{type(self).__name__}: the loss')
-        optim_wrapper.update_params(losses)
+        update_learners(optim_wrapper, losses)
         log_vars = {
             f'{name}/{k}': v.detach()
             for name, part in terms.items() for k, v in part.items()

@@ -5,11 +5,11 @@ from typing import Dict, List, Optional, Tuple, Union
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModel
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from ..utils import check_optim_wrapper, soft_targets
 
 ROLES = ('teacher', 'student')
@@ -72,7 +72,7 @@ class MultiNetworkModel(BaseModel):
 
     def _forward_all(
         self, data: Union[dict, tuple,
-                          list], optim_wrapper: SwitchableOptimWrapperDict
+                          list], optim_wrapper: OptimWrapperDict
     ) -> Tuple[Dict[str, Tensor], Tensor]:
         """float32 logits of every network (each learning network in its own
         optimizer context: autocast, no_sync) and the target probabilities.

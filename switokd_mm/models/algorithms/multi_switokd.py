@@ -6,15 +6,16 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn.functional as F
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
 from ..switching import expert_gate, gap_statistics
 from ..utils import (HostDecision, average_over_ranks, check_hyper_parameters,
-                     load_norm_buffers, norm_buffers, read_decision)
+                     load_norm_buffers, norm_buffers, read_decision,
+                     update_learners)
 from .multi_network_model import MultiNetworkModel
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
@@ -119,7 +120,7 @@ class MultiSwitOKD(MultiNetworkModel):
 
     def train_step(
             self, data: Union[dict, tuple, list],
-            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
+            optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One iteration of the paper's Algorithm 1 for every pair.
 
         Args:
@@ -139,7 +140,7 @@ class MultiSwitOKD(MultiNetworkModel):
         decided, host = self._decide(stats, logits)
         paused = self._pause(host.triggered, logits, saved_norms)
         losses, log_vars = self._losses(logits, targets, host.triggered)
-        optim_wrapper.update_params({
+        update_learners(optim_wrapper, {
             name: loss
             for name, loss in losses.items() if name not in paused
         })

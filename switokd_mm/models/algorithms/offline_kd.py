@@ -2,13 +2,13 @@
 pre-trained teacher; the baseline the paper's Table 5 compares with."""
 from typing import Dict, Optional, Union
 
+from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 from switokd_mm.utils.checkpoint_checks import load_network_weights
 from ..losses import ce_with_distillation
-from ..utils import check_finite, check_hyper_parameters
+from ..utils import check_finite, check_hyper_parameters, update_learners
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
 
@@ -76,7 +76,7 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
 
     def train_step(
             self, data: Union[dict, tuple, list],
-            optim_wrapper: SwitchableOptimWrapperDict) -> Dict[str, Tensor]:
+            optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One step of the student towards labels and the frozen teacher."""
         logits, targets = self._forward_all(data, optim_wrapper)
         losses = ce_with_distillation(
@@ -87,7 +87,7 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
             self.tau,
             ce_weight=self.alpha)
         check_finite({'student': losses['loss']}, 'OfflineKD: the loss')
-        optim_wrapper.update_params({'student': losses['loss']})
+        update_learners(optim_wrapper, {'student': losses['loss']})
         log_vars = {f'student/{k}': v.detach() for k, v in losses.items()}
         log_vars['loss'] = losses['loss'].detach()
         return log_vars

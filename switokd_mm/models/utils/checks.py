@@ -5,9 +5,8 @@ from typing import Dict, Sequence
 
 import torch
 from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapperDict
 from torch import Tensor
-
-from switokd_mm.engine.optim_wrappers import SwitchableOptimWrapperDict
 
 
 def check_hyper_parameters(owner: str, **values: float) -> None:
@@ -34,7 +33,7 @@ def check_hyper_parameters(owner: str, **values: float) -> None:
 def check_optim_wrapper(optim_wrapper, names: Sequence[str],
                         owner: str) -> None:
     """Require one optimizer wrapper per network in ``names``."""
-    if not isinstance(optim_wrapper, SwitchableOptimWrapperDict):
+    if not isinstance(optim_wrapper, OptimWrapperDict):
         raise TypeError(
             f'{owner} needs one optimizer per network: set optim_wrapper = '
             "dict(constructor='PerNetworkOptimWrapperConstructor', "
