@@ -1,6 +1,7 @@
 from .algorithms import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
-from .switching import AdaptiveThreshold, FixedThreshold, NeverSwitch
+from .thresholds import (AdaptiveThreshold, FixedThreshold, NeverSwitch,
+                         Threshold)
 
 __all__ = ['AdaptiveThreshold', 'FixedThreshold', 'NeverSwitch']
 from .wrappers import *  # noqa: F401,F403,E402

@@ -9,7 +9,6 @@ the code does not apply). Each distance therefore lies in [0, 2].
 from typing import NamedTuple
 
 import torch
-from mmpretrain.registry import MODELS
 from torch import Tensor
 
 
@@ -109,50 +108,3 @@ def expert_gate(gap: Tensor,
     if require_teacher_ahead:
         expert = expert & (dt < ds)
     return expert
-
-
-@MODELS.register_module()
-class AdaptiveThreshold:
-    """The paper's adaptive threshold (Eq. 13), the default.
-
-    Args:
-        ratio: ``'sum'`` for r = dt / (ds + dt) (Eq. 13), ``'student'`` for
-            r = dt / ds (Fig. 4e).
-    """
-    _RATIOS = {'sum': adaptive_threshold, 'student': ratio_threshold}
-
-    def __init__(self, ratio: str = 'sum') -> None:
-        if ratio not in self._RATIOS:
-            raise ValueError(f'AdaptiveThreshold: ratio must be one of '
-                             f'{sorted(self._RATIOS)}, got {ratio!r}')
-        self.ratio = ratio
-        self._fn = self._RATIOS[ratio]
-
-    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
-        return self._fn(ds, dt)
-
-
-@MODELS.register_module()
-class FixedThreshold:
-    """A constant threshold (the paper's ablation B).
-
-    Args:
-        delta: the threshold; G lies in [0, 2], so must delta.
-    """
-
-    def __init__(self, delta: float) -> None:
-        if not 0.0 <= float(delta) <= 2.0:
-            raise ValueError(f'FixedThreshold: delta must lie in [0, 2] (the '
-                             f'range of the gap G), got {delta}')
-        self.delta = float(delta)
-
-    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
-        return torch.full_like(ds, self.delta)
-
-
-@MODELS.register_module()
-class NeverSwitch:
-    """An infinite threshold: the teacher never pauses (DML, ablation A)."""
-
-    def __call__(self, ds: Tensor, dt: Tensor) -> Tensor:
-        return torch.full_like(ds, float('inf'))

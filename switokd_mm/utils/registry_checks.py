@@ -18,15 +18,15 @@ from typing import Iterator, List, Optional, Set, Tuple
 
 from mmengine.config import Config
 from mmengine.registry import Registry
-from mmpretrain.registry import MODELS, WEIGHT_INITIALIZERS
+from mmpretrain.registry import MODELS, TASK_UTILS, WEIGHT_INITIALIZERS
 
 #: the registry of a dict's ``type``, by the key that holds the dict (or a
 #: list of dicts): what mmpretrain's classifiers and switokd_mm's models
-#: build, and mmengine's weight initialisers
+#: build, switokd_mm's thresholds, and mmengine's weight initialisers
 REGISTRY_OF_KEY = {
     **dict.fromkeys(('model', 'student', 'teacher', 'backbone', 'neck',
-                     'head', 'loss', 'threshold', 'data_preprocessor'),
-                    MODELS),
+                     'head', 'loss', 'data_preprocessor'), MODELS),
+    'threshold': TASK_UTILS,
     'init_cfg': WEIGHT_INITIALIZERS,
 }
 #: close matches named per unknown type

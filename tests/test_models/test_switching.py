@@ -3,12 +3,9 @@ import math
 
 import pytest
 import torch
-from mmpretrain.registry import MODELS
 
-from switokd_mm.models.switching import (AdaptiveThreshold, FixedThreshold,
-                                         NeverSwitch, adaptive_threshold,
-                                         expert_gate, gap_statistics,
-                                         ratio_threshold)
+from switokd_mm.models.switching import (adaptive_threshold, expert_gate,
+                                         gap_statistics, ratio_threshold)
 
 
 def logits_of(probs):
@@ -76,27 +73,6 @@ def test_thresholds_zero_distances_stay_finite():
     zero = torch.tensor(0.0)
     assert adaptive_threshold(zero, zero).item() == 0.0
     assert ratio_threshold(zero, zero).item() == 0.0
-
-
-def test_registered_thresholds():
-    ds, dt = torch.tensor(1.0), torch.tensor(0.4)
-    assert MODELS.build(dict(type='AdaptiveThreshold'))(ds, dt).item() \
-        == pytest.approx(0.699409, abs=1e-6)
-    ratio = MODELS.build(dict(type='AdaptiveThreshold', ratio='student'))
-    assert ratio(ds, dt).item() == pytest.approx(0.731872, abs=1e-6)
-    assert FixedThreshold(0.6)(ds, dt).item() == pytest.approx(0.6)
-    assert NeverSwitch()(ds, dt).item() == math.inf
-
-
-@pytest.mark.parametrize('delta', [-0.1, 2.5, float('nan')])
-def test_fixed_threshold_out_of_range(delta):
-    with pytest.raises(ValueError, match=r'\[0, 2\]'):
-        FixedThreshold(delta)
-
-
-def test_adaptive_threshold_unknown_ratio():
-    with pytest.raises(ValueError, match='ratio'):
-        AdaptiveThreshold(ratio='mean')
 
 
 @pytest.mark.parametrize(

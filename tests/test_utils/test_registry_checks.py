@@ -43,7 +43,7 @@ def test_every_unknown_type_is_named_with_its_path():
         "model.teacher.head.loss.type='CrossEntropyLos' is not in the "
         "mmpretrain::model registry (did you mean 'CrossEntropyLoss'?)",
         "model.threshold.type='mmpretrain.Adaptive' is not in the "
-        "mmpretrain::model registry (did you mean 'AdaptiveThreshold'?)",
+        "mmpretrain::task util registry (did you mean 'AdaptiveThreshold'?)",
     ]
 
 

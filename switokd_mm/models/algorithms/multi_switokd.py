@@ -7,7 +7,7 @@ from typing import Dict, List, Optional, Tuple, Union
 import torch
 import torch.nn.functional as F
 from mmengine.optim import OptimWrapperDict
-from mmpretrain.registry import MODELS
+from mmpretrain.registry import MODELS, TASK_UTILS
 from torch import Tensor
 
 from switokd_mm.log_keys import switching_log
@@ -48,8 +48,9 @@ class MultiSwitOKD(MultiNetworkModel):
         tau: distillation temperature.
         gap_tau: temperature at which G, ds and dt are measured.
         threshold: config of the switching threshold (registered in
-            mmpretrain's MODELS): ``AdaptiveThreshold`` (Eq. 13, default),
-            ``FixedThreshold`` or ``NeverSwitch``.
+            mmpretrain's TASK_UTILS, :mod:`switokd_mm.models.thresholds`):
+            ``AdaptiveThreshold`` (Eq. 13, default), ``FixedThreshold`` or
+            ``NeverSwitch``.
         require_teacher_ahead: trigger a pair only if the teacher also fits
             the labels better (``dt < ds``), as the authors' released code
             does. False follows the paper's formula alone.
@@ -93,7 +94,7 @@ class MultiSwitOKD(MultiNetworkModel):
         super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
-        self.threshold = MODELS.build(threshold)
+        self.threshold = TASK_UTILS.build(threshold)
         self.require_teacher_ahead = require_teacher_ahead
         self.teacher_loss = teacher_loss
         self.freeze_teacher_bn_in_expert = freeze_teacher_bn_in_expert
@@ -173,7 +174,7 @@ class MultiSwitOKD(MultiNetworkModel):
         """Each pair's mode, on the device and, with the values to log, on
         the host (read in one transfer)."""
         gap, ds, dt = stats.unbind(1)
-        deltas = self.threshold(ds, dt)
+        deltas = self.threshold(gap, ds, dt, self.num_iters)
         decided = expert_gate(gap, deltas, ds, dt, self.require_teacher_ahead)
         finite = torch.stack(
             [torch.isfinite(z.detach()).all() for z in logits.values()])
