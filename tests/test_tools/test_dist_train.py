@@ -156,6 +156,22 @@ def test_ranks_stay_identical_whatever_the_users_hooks(
         assert torch.equal(value, rank1['state_dict'][key]), key
 
 
+def test_ranks_keep_config_term_connectors_identical(
+        tmp_path, fashion_mnist_root):
+    """A FitNet term's connector belongs to the student's DDP: its
+    gradients are averaged like the student's own."""
+    launch([
+        'bash', 'tools/dist_train.sh',
+        'tests/fixtures/tiny_cnn_fitnet_recorded_fashion_mnist.py', '2'
+    ], tmp_path, fashion_mnist_root)
+    rank0, rank1 = rank_records(tmp_path, 2)
+    connector = 'student.distill_connectors.fitnet_teacher.conv.weight'
+    assert not torch.equal(rank0['state_dict'][connector],
+                           rank0['at_start'][connector])
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+
+
 def test_bfloat16_autocast_runs_on_two_ranks(tmp_path, fashion_mnist_root):
     launch(['bash', 'tools/dist_train.sh', CONFIG, '2', '--amp'], tmp_path,
            fashion_mnist_root, 'train_dataloader.batch_size=16',

@@ -284,11 +284,16 @@ def test_users_own_custom_hooks_keep_the_switching_log_and_exact_resume(
         assert torch.equal(value, actual['ema_state_dict'][key]), key
 
 
-def test_a_plain_mmengine_runner_is_refused_before_loading(tmp_path):
+def test_a_plain_mmengine_runner_is_refused_before_loading(
+        tmp_path, fashion_mnist_root):
     """Runner.from_cfg ignores runner_type='SafeRunner'."""
     from mmengine.config import Config
     from mmengine.runner import Runner
     cfg = Config.fromfile(CONFIG)
+    cfg.merge_from_dict(
+        dict(
+            option.split('=')
+            for option in data_root_options(fashion_mnist_root)))
     cfg.work_dir = str(tmp_path)
     cfg.load_from = str(tmp_path / 'never_read.pth')
     runner = Runner.from_cfg(cfg)

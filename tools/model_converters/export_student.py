@@ -34,6 +34,7 @@ from mmpretrain.registry import METRICS, MODELS
 
 import switokd_mm  # noqa: F401  (registers the plugin)
 from switokd_mm.models.algorithms.multi_network_model import ROLES
+from switokd_mm.models.distill import CONNECTORS
 from switokd_mm.utils import atomic_write, enable_safe_checkpoints
 from switokd_mm.utils.checkpoint_checks import check_weights_fit
 from switokd_mm.utils.literal_config import (literal_config_text,
@@ -146,11 +147,13 @@ def network_config(cfg: Config, network: str) -> Config:
 
 def network_state_dict(state_dict: Dict[str, torch.Tensor],
                        network: str) -> Dict[str, torch.Tensor]:
-    """The weights of ``network``, without its prefix."""
+    """The weights of ``network``, without its prefix and without the
+    connectors of its distillation terms (training-only modules)."""
     prefix = f'{network}.'
     weights = {
         k[len(prefix):]: v
         for k, v in state_dict.items() if k.startswith(prefix)
+        and not k[len(prefix):].startswith(f'{CONNECTORS}.')
     }
     if not weights:
         raise KeyError(f'the checkpoint holds no {prefix}* weights')

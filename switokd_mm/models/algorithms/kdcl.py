@@ -6,7 +6,8 @@ from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from ..losses import ce_with_distillation, min_logit_ensemble
+from ..losses import (ce_with_distillation, min_logit_ensemble,
+                      with_feature_terms)
 from ..utils import check_finite, check_hyper_parameters, update_learners
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
@@ -38,10 +39,12 @@ class MultiKDCL(MultiNetworkModel):
                  kd_weight: float = 1.0,
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 distill_terms: Optional[List[dict]] = None) -> None:
         check_hyper_parameters(
             type(self).__name__, tau=tau, kd_weight=kd_weight)
-        super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
+        super().__init__(networks, eval_networks, data_preprocessor, init_cfg,
+                         distill_terms)
         self.tau, self.kd_weight = tau, kd_weight
 
     def train_step(
@@ -57,8 +60,9 @@ class MultiKDCL(MultiNetworkModel):
         ensemble = min_logit_ensemble(
             list(logits.values()), targets.argmax(dim=1))
         terms = {
-            name: ce_with_distillation(z, ensemble, targets, self.kd_weight,
-                                       self.tau)
+            name: with_feature_terms(
+                ce_with_distillation(z, ensemble, targets, self.kd_weight,
+                                     self.tau), self.feature_losses(name))
             for name, z in logits.items()
         }
         losses = {name: part['loss'] for name, part in terms.items()}

@@ -10,6 +10,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
+from ..distill import FeatureRecorder, build_terms, term_losses
 from ..utils import check_optim_wrapper, soft_targets
 
 ROLES = ('teacher', 'student')
@@ -32,6 +33,10 @@ class MultiNetworkModel(BaseModel):
         data_preprocessor: config of the data preprocessor, by default
             mmpretrain's ``ClsDataPreprocessor``.
         init_cfg: mmengine initialisation config.
+        distill_terms: feature distillation terms beside the algorithm's
+            own (:mod:`switokd_mm.models.distill.terms`), e.g. an AT or
+            FitNet term from ``teacher.backbone.layer3`` to
+            ``student.backbone.layer3``.
     """
     #: attribute names a subclass sets after the networks are added; no
     #: network may take them
@@ -43,7 +48,8 @@ class MultiNetworkModel(BaseModel):
                  networks: Dict[str, dict],
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 distill_terms: Optional[List[dict]] = None) -> None:
         data_preprocessor = dict(data_preprocessor or {})
         data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
         super().__init__(
@@ -51,7 +57,8 @@ class MultiNetworkModel(BaseModel):
         owner = type(self).__name__
         self.roles = _check_roles(networks, owner)
         for name, spec in networks.items():
-            if hasattr(self, name) or name in self.reserved_names:
+            if hasattr(self, name) or name in self.reserved_names + (
+                    'terms', 'recorders'):
                 raise ValueError(f'{owner}: network name {name!r} is taken '
                                  f'by the model itself')
             self.add_module(name, MODELS.build(spec['model']))
@@ -64,6 +71,16 @@ class MultiNetworkModel(BaseModel):
         if unknown or self.eval_networks[0] not in self.students:
             raise ValueError(f'{owner}: eval_networks must name networks, a '
                              f'student first; got {self.eval_networks}')
+        self.terms = build_terms(distill_terms or [], self.nets, owner)
+        self.recorders = {
+            name: FeatureRecorder(net, [
+                path for term in self.terms
+                for network, path in ((term.source, term.source_path),
+                                      (term.target, term.target_path))
+                if network == name
+            ], name)
+            for name, net in self.nets.items()
+        }
 
     @property
     def nets(self) -> Dict[str, nn.Module]:
@@ -85,9 +102,19 @@ class MultiNetworkModel(BaseModel):
         for name, net in self.nets.items():
             context = torch.no_grad() if name in self.frozen else \
                 optim_wrapper[name].optim_context(net)
-            with context:
+            with context, self.recorders[name].recording():
                 logits[name] = net(inputs, mode='tensor').float()
         return logits, soft_targets(data_samples, self.num_classes)
+
+    def feature_losses(self, learner: str) -> Dict[str, Tensor]:
+        """The losses of the config's distillation terms that train
+        ``learner``, from the features recorded in the last
+        :meth:`_forward_all` (``loss_<name>`` each; empty without terms).
+        """
+        return term_losses(
+            self.terms, learner,
+            {name: rec.outputs
+             for name, rec in self.recorders.items()})
 
     def forward(self,
                 inputs: Tensor,

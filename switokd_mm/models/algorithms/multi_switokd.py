@@ -61,6 +61,9 @@ class MultiSwitOKD(MultiNetworkModel):
         eval_networks: networks to evaluate, a student first (default all).
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
+        distill_terms: feature distillation terms added to the networks'
+            losses (see :class:`MultiNetworkModel`); a paused teacher's
+            terms are dropped with the rest of its loss.
     """
     reserved_names = ('alpha', 'beta', 'peer_weight', 'tau', 'gap_tau',
                       'threshold', 'require_teacher_ahead', 'teacher_loss',
@@ -79,7 +82,8 @@ class MultiSwitOKD(MultiNetworkModel):
                  freeze_teacher_bn_in_expert: bool = False,
                  eval_networks: Optional[List[str]] = None,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 distill_terms: Optional[List[dict]] = None) -> None:
         owner = type(self).__name__
         check_hyper_parameters(
             owner,
@@ -91,7 +95,8 @@ class MultiSwitOKD(MultiNetworkModel):
         if teacher_loss not in TEACHER_LOSSES:
             raise ValueError(f'{owner}: teacher_loss must be one of '
                              f'{TEACHER_LOSSES}, got {teacher_loss!r}')
-        super().__init__(networks, eval_networks, data_preprocessor, init_cfg)
+        super().__init__(networks, eval_networks, data_preprocessor, init_cfg,
+                         distill_terms)
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
         self.threshold = TASK_UTILS.build(threshold)
@@ -212,6 +217,7 @@ class MultiSwitOKD(MultiNetworkModel):
                 key = 'loss_kd' if len(sources) == 1 else f'loss_kd_{source}'
                 terms[key] = weight * distillation_kl(z, logits[source],
                                                       self.tau)
+            terms.update(self.feature_losses(name))
             losses[name] = sum(terms.values())
             log_vars.update({
                 f'{name}/{k}': v.detach()

@@ -1,13 +1,13 @@
 """Offline knowledge distillation (Hinton et al., 2015): a frozen,
 pre-trained teacher; the baseline the paper's Table 5 compares with."""
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Union
 
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
 from switokd_mm.utils.checkpoint_checks import load_network_weights
-from ..losses import ce_with_distillation
+from ..losses import ce_with_distillation, with_feature_terms
 from ..utils import check_finite, check_hyper_parameters, update_learners
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
@@ -34,6 +34,8 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
         eval_teacher: also evaluate the (fixed) teacher.
         data_preprocessor: config of the data preprocessor.
         init_cfg: mmengine initialisation config.
+        distill_terms: feature distillation terms (e.g. FitNet, AT) added
+            to the student's loss (see :class:`MultiNetworkModel`).
     """
     frozen = ('teacher', )
 
@@ -45,7 +47,8 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
                  tau: float = 3.0,
                  eval_teacher: bool = False,
                  data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None) -> None:
+                 init_cfg: Optional[dict] = None,
+                 distill_terms: Optional[List[dict]] = None) -> None:
         if not teacher_ckpt:
             raise ValueError('OfflineKD needs `teacher_ckpt`, the trained '
                              "teacher's checkpoint")
@@ -58,7 +61,8 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
             teacher,
             eval_teacher,
             data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg)
+            init_cfg=init_cfg,
+            distill_terms=distill_terms)
         self.alpha, self.tau = alpha, tau
         self.teacher_ckpt = teacher_ckpt
         self.teacher.requires_grad_(False)
@@ -79,13 +83,14 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
             optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One step of the student towards labels and the frozen teacher."""
         logits, targets = self._forward_all(data, optim_wrapper)
-        losses = ce_with_distillation(
-            logits['student'],
-            logits['teacher'],
-            targets,
-            1 - self.alpha,
-            self.tau,
-            ce_weight=self.alpha)
+        losses = with_feature_terms(
+            ce_with_distillation(
+                logits['student'],
+                logits['teacher'],
+                targets,
+                1 - self.alpha,
+                self.tau,
+                ce_weight=self.alpha), self.feature_losses('student'))
         check_finite({'student': losses['loss']}, 'OfflineKD: the loss')
         update_learners(optim_wrapper, {'student': losses['loss']})
         log_vars = {f'student/{k}': v.detach() for k, v in losses.items()}

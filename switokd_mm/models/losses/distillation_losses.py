@@ -34,3 +34,20 @@ def ce_with_distillation(learner_logits: Tensor,
     }
     losses['loss'] = sum(losses.values())
     return losses
+
+
+def with_feature_terms(losses: Dict[str, Tensor],
+                       feature_losses: Dict[str, Tensor]) -> Dict[str, Tensor]:
+    """``losses`` (with a total ``loss``) plus feature distillation terms,
+    added to the total.
+
+    Args:
+        losses: e.g. :func:`ce_with_distillation`'s result.
+        feature_losses: ``loss_<name>`` terms of the same network.
+    """
+    if not feature_losses:
+        return losses
+    combined = {k: v for k, v in losses.items() if k != 'loss'}
+    combined.update(feature_losses)
+    combined['loss'] = losses['loss'] + sum(feature_losses.values())
+    return combined

@@ -1,0 +1,136 @@
+"""Distillation terms between recorded features of two networks, declared
+in a config beside an algorithm's own terms.
+
+A term::
+
+    dict(source='teacher.backbone.layer3',   # <network>.<module path>
+         target='student.backbone.layer3',   # the learner it trains
+         loss=dict(type='FitNetLoss', loss_weight=1.0),
+         connector=dict(type='ConvConnector', in_channels=16,
+                        out_channels=64),     # optional
+         name='fitnet')                      # optional: the log key part
+
+adds ``loss(connector(target features), source features)`` to the target
+network's loss (logged as ``<target>/loss_<name>``); the source's features
+are detached. The connector is a submodule of the target network
+(``distill_connectors.<name>``): its optimizer steps it, its DDP averages
+its gradients, checkpoints hold it, and export leaves it out.
+"""
+from typing import Dict, List, NamedTuple, Optional
+
+import torch.nn as nn
+from mmpretrain.registry import MODELS
+from torch import Tensor
+
+#: the submodule of a target network that holds its terms' connectors
+CONNECTORS = 'distill_connectors'
+
+
+class FeatureTerm(NamedTuple):
+    """One built term."""
+    name: str
+    source: str
+    source_path: str
+    target: str
+    target_path: str
+    loss: nn.Module
+    connector: Optional[nn.Module]
+
+
+def _split(spec: str, networks: Dict[str, nn.Module], field: str,
+           owner: str) -> List[str]:
+    network, _, path = spec.partition('.')
+    if network not in networks or not path:
+        raise ValueError(f'{owner}: distill term {field} {spec!r} must be '
+                         f'<network>.<module path> with a network of '
+                         f'{list(networks)}')
+    return [network, path]
+
+
+def build_terms(specs: List[dict], networks: Dict[str, nn.Module],
+                owner: str) -> List[FeatureTerm]:
+    """Build the terms of a config and attach their connectors to their
+    target networks.
+
+    Args:
+        specs: the ``distill_terms`` configs.
+        networks: the model's networks by name (not yet wrapped).
+        owner: the model's name, for the messages.
+
+    Returns:
+        list[FeatureTerm]: the terms, in config order.
+
+    Raises:
+        ValueError: a term names an unknown network, the same network on
+            both sides, or a name another term has.
+    """
+    terms = []
+    for index, spec in enumerate(specs):
+        spec = dict(spec)
+        unknown = set(spec) - {'source', 'target', 'loss', 'connector',
+                               'name'}
+        if unknown or not {'source', 'target', 'loss'} <= set(spec):
+            raise ValueError(f'{owner}: distill term {index} needs source, '
+                             f'target and loss (optional connector, name); '
+                             f'got {sorted(spec)}')
+        source, source_path = _split(spec['source'], networks, 'source',
+                                     owner)
+        target, target_path = _split(spec['target'], networks, 'target',
+                                     owner)
+        if source == target:
+            raise ValueError(f'{owner}: distill term {index} has network '
+                             f'{source!r} on both sides')
+        loss_cfg = spec['loss']
+        name = spec.get('name') or (
+            f"{str(loss_cfg['type']).lower().removesuffix('loss')}_{source}")
+        if any(term.name == name and term.target == target
+               for term in terms):
+            raise ValueError(f'{owner}: two distill terms of {target!r} are '
+                             f'named {name!r}; give them a name')
+        connector = None
+        if spec.get('connector') is not None:
+            connector = MODELS.build(spec['connector'])
+            holder = networks[target]
+            if not hasattr(holder, CONNECTORS):
+                holder.add_module(CONNECTORS, nn.ModuleDict())
+            getattr(holder, CONNECTORS)[name] = connector
+        terms.append(
+            FeatureTerm(name, source, source_path, target, target_path,
+                        MODELS.build(loss_cfg), connector))
+    return terms
+
+
+def term_losses(terms: List[FeatureTerm], learner: str,
+                features: Dict[str, Dict[str, Tensor]]) -> Dict[str, Tensor]:
+    """The losses of the terms that train ``learner``, in float32.
+
+    Args:
+        terms: the model's terms.
+        learner: the network whose terms are computed.
+        features: recorded outputs per network and module path.
+
+    Returns:
+        dict: ``loss_<name>`` per term of ``learner``.
+    """
+    losses = {}
+    for term in terms:
+        if term.target != learner:
+            continue
+        learned = _tensor(features[term.target], term.target_path, term)
+        source = _tensor(features[term.source], term.source_path, term)
+        learned = learned.float()
+        if term.connector is not None:
+            learned = term.connector(learned)
+        losses[f'loss_{term.name}'] = term.loss(learned,
+                                                source.detach().float())
+    return losses
+
+
+def _tensor(outputs: Dict[str, Tensor], path: str, term: FeatureTerm):
+    output = outputs.get(path)
+    if not isinstance(output, Tensor):
+        raise TypeError(
+            f'distill term {term.name!r}: {path!r} gave '
+            f'{type(output).__name__}, not a feature tensor (name one stage '
+            f'of the backbone, e.g. backbone.layer3)')
+    return output

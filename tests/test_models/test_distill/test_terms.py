@@ -1,0 +1,190 @@
+"""Config-declared feature distillation terms: recorded through forward
+hooks, added to the target's loss, connectors owned and stepped by the
+target network's optimizer."""
+import copy
+
+import pytest
+import torch
+from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+
+from switokd_mm.models.losses import ATLoss, FitNetLoss
+from tests.conftest import make_batch
+
+STUDENT = dict(
+    type='ImageClassifier',
+    backbone=dict(
+        type='CifarResNet', depth=8, base_channels=2, in_channels=1),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=8))
+TEACHER = dict(
+    type='ImageClassifier',
+    backbone=dict(type='WideResNet', depth=10, widen_factor=1, in_channels=1),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
+TERMS = [
+    dict(
+        source='teacher.backbone.stages.2',
+        target='student.backbone.layer3',
+        loss=dict(type='FitNetLoss', loss_weight=1.0),
+        connector=dict(type='ConvConnector', in_channels=8, out_channels=64)),
+    dict(
+        source='teacher.backbone.stages.2',
+        target='student.backbone.layer3',
+        loss=dict(type='ATLoss', loss_weight=1000.0)),
+]
+
+
+def batch(size=4):
+    torch.manual_seed(1)
+    inputs = torch.rand(size, 1, 28, 28) * 255
+    batch = make_batch(inputs.flatten(1), range(size))
+    batch['inputs'] = list(inputs)
+    return batch
+
+
+def optimizers(model, *names):
+    sgd = dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9))
+    return OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type='PerNetworkOptimWrapperConstructor',
+            optim_wrapper_cfg={name: copy.deepcopy(sgd)
+                               for name in names}))(model)
+
+
+def switokd(**kwargs):
+    torch.manual_seed(0)
+    model = MODELS.build(
+        dict(
+            type='SwitOKD',
+            student=STUDENT,
+            teacher=TEACHER,
+            # G <= 2 always: learning mode, both networks learn
+            threshold=dict(type='FixedThreshold', delta=2.0),
+            distill_terms=TERMS,
+            **kwargs))
+    return model, optimizers(model, 'student', 'teacher')
+
+
+def recorded(model, data):
+    """The two stages' outputs, recorded by hooks of the test's own."""
+    outputs = {}
+    hooks = [
+        model.student.backbone.layer3.register_forward_hook(
+            lambda m, i, o: outputs.__setitem__('student', o)),
+        model.teacher.backbone.stages[2].register_forward_hook(
+            lambda m, i, o: outputs.__setitem__('teacher', o)),
+    ]
+    with torch.no_grad():
+        processed = model.data_preprocessor(data, True)['inputs']
+        model.student(processed, mode='tensor')
+        model.teacher(processed, mode='tensor')
+    for hook in hooks:
+        hook.remove()
+    return outputs
+
+
+def test_terms_are_added_to_the_students_loss_with_their_values():
+    model, optim = switokd()
+    before = copy.deepcopy(model)
+    data = batch()
+    log_vars = model.train_step(data, optim)
+
+    features = recorded(before.train(), data)
+    connector = before.student.distill_connectors['fitnet_teacher']
+    fitnet = FitNetLoss()(connector(features['student']),
+                          features['teacher'])
+    at = ATLoss(1000.0)(features['student'], features['teacher'])
+    assert log_vars['student/loss_fitnet_teacher'].item() == pytest.approx(
+        fitnet.item(), rel=1e-5)
+    assert log_vars['student/loss_at_teacher'].item() == pytest.approx(
+        at.item(), rel=1e-5)
+    parts = ('loss_ce', 'loss_kd', 'loss_fitnet_teacher', 'loss_at_teacher')
+    assert log_vars['student/loss'].item() == pytest.approx(
+        sum(log_vars[f'student/{p}'].item() for p in parts), rel=1e-6)
+    assert not any('fitnet' in key or '_at_' in key
+                   for key in log_vars if key.startswith('teacher/'))
+
+
+def test_the_connector_is_the_students_and_is_stepped_by_its_optimizer():
+    model, optim = switokd()
+    connector = model.student.distill_connectors['fitnet_teacher']
+    in_student = {
+        id(p)
+        for group in optim['student'].optimizer.param_groups
+        for p in group['params']
+    }
+    in_teacher = {
+        id(p)
+        for group in optim['teacher'].optimizer.param_groups
+        for p in group['params']
+    }
+    assert {id(p) for p in connector.parameters()} <= in_student
+    assert not {id(p) for p in connector.parameters()} & in_teacher
+    weight = connector.conv.weight.detach().clone()
+    model.train_step(batch(), optim)
+    assert not torch.equal(connector.conv.weight, weight)
+    assert 'student.distill_connectors.fitnet_teacher.conv.weight' in \
+        model.state_dict()
+
+
+def test_offline_kd_takes_a_config_term(tmp_path):
+    torch.manual_seed(0)
+    teacher = MODELS.build(TEACHER)
+    torch.save(dict(state_dict=teacher.state_dict()), tmp_path / 't.pth')
+    model = MODELS.build(
+        dict(
+            type='OfflineKD',
+            student=STUDENT,
+            teacher=TEACHER,
+            teacher_ckpt=str(tmp_path / 't.pth'),
+            distill_terms=TERMS[1:]))
+    model.init_weights()
+    model.train()  # as the runner does: the teacher stays in eval mode
+    optim = optimizers(model, 'student')
+    teacher_before = copy.deepcopy(model.teacher.state_dict())
+    log_vars = model.train_step(batch(), optim)
+    assert log_vars['student/loss_at_teacher'] > 0
+    assert log_vars['student/loss'].item() == pytest.approx(
+        sum(log_vars[f'student/{k}'].item()
+            for k in ('loss_ce', 'loss_kd', 'loss_at_teacher')),
+        rel=1e-6)
+    for key, value in model.teacher.state_dict().items():
+        assert torch.equal(value, teacher_before[key]), key
+
+
+@pytest.mark.parametrize('term, message', [
+    (dict(TERMS[1], source='assistant.backbone.layer3'), 'assistant'),
+    (dict(TERMS[1], source='teacher.backbone.stage9'), 'stage9'),
+    (dict(TERMS[1], target='teacher.backbone.stages.2'), 'both sides'),
+    (dict(TERMS[1], weight=2), 'needs source, target and loss'),
+])
+def test_bad_terms_are_named(term, message):
+    with pytest.raises(ValueError, match=message):
+        MODELS.build(
+            dict(
+                type='SwitOKD',
+                student=STUDENT,
+                teacher=TEACHER,
+                distill_terms=[term]))
+
+
+def test_export_leaves_the_connectors_out(tmp_path):
+    from mmengine.config import Config
+
+    from tools.model_converters.export_student import export
+    model, _ = switokd()
+    stored = Config(
+        dict(
+            default_scope='mmpretrain',
+            model=dict(
+                type='SwitOKD',
+                student=STUDENT,
+                teacher=TEACHER,
+                distill_terms=TERMS)))
+    torch.save(
+        dict(state_dict=model.state_dict(), meta=dict(cfg=stored.pretty_text)),
+        tmp_path / 'fitnet.pth')
+    stem = export(str(tmp_path / 'fitnet.pth'), str(tmp_path / 'out'))
+    weights = torch.load(f"{stem['student']}.pth", weights_only=True)
+    assert weights['state_dict'].keys() == MODELS.build(
+        STUDENT).state_dict().keys()
