@@ -13,9 +13,6 @@ from typing import Dict, List, Optional
 PREFIX = 'switokd'
 #: a pair's per-iteration statistics, in log order
 PAIR_STATS = ('gap', 'delta', 'ds', 'dt', 'expert')
-#: a model log variable of the switching: owner (pair or teacher) and stat
-LOG_VAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?'
-                     r'(?P<stat>gap|delta|ds|dt|expert|paused)$')
 #: a per-iteration scalar written by SwitchingLoggerHook
 ITER_SCALAR = re.compile(rf'^{PREFIX}/(?:(?P<owner>.+)/)?iter_(?P<stat>\w+)$')
 
@@ -27,9 +24,12 @@ def stat_key(stat: str, owner: Optional[str] = None) -> str:
         f'{PREFIX}/{owner}/{stat}'
 
 
-def switching_log(pair_names: List[Optional[str]], stats: List[List[float]],
-                  deltas: List[float], triggered: List[bool],
-                  paused: Optional[Dict[str, bool]]) -> Dict[str, float]:
+def switching_log(pair_names: List[Optional[str]],
+                  stats: List[List[float]],
+                  deltas: List[float],
+                  triggered: List[bool],
+                  paused: Optional[Dict[str, bool]],
+                  stat_prefix: str = '') -> Dict[str, float]:
     """The log variables of one iteration's decisions.
 
     Args:
@@ -38,6 +38,8 @@ def switching_log(pair_names: List[Optional[str]], stats: List[List[float]],
         deltas: each pair's threshold.
         triggered: whether each pair is in expert mode.
         paused: whether each teacher is paused, logged when given.
+        stat_prefix: put before each stat's name (``'iter_'``: the
+            per-iteration scalars of ``SwitchingLoggerHook``).
 
     Returns:
         dict: key -> float.
@@ -47,9 +49,9 @@ def switching_log(pair_names: List[Optional[str]], stats: List[List[float]],
                                                   triggered):
         values = (gap, delta, ds, dt, expert)
         log_vars.update({
-            stat_key(stat, pair): float(value)
+            stat_key(stat_prefix + stat, pair): float(value)
             for stat, value in zip(PAIR_STATS, values)
         })
     for teacher, is_paused in (paused or {}).items():
-        log_vars[stat_key('paused', teacher)] = float(is_paused)
+        log_vars[stat_key(stat_prefix + 'paused', teacher)] = float(is_paused)
     return log_vars

@@ -6,10 +6,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
-from switokd_mm.log_keys import LOG_VAR, stat_key
+from switokd_mm.log_keys import stat_key
 
-#: Counters the model keeps as buffers (and thus in checkpoints).
-COUNTERS = ('num_iters', 'num_expert_iters', 'num_switches')
 #: the checkpoint entry holding the counters at the start of the epoch (the
 #: hook's former name, kept so that older checkpoints resume exactly)
 CHECKPOINT_KEY = 'mode_switch_hook'
@@ -63,14 +61,9 @@ class SwitchingLoggerHook(Hook):
                          batch_idx: int,
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        if not outputs or not self.every_n_train_iters(runner, self.interval):
+        if not self.every_n_train_iters(runner, self.interval):
             return
-        scalars = {}
-        for key, value in outputs.items():
-            match = LOG_VAR.match(key)
-            if match:
-                scalars[stat_key(f"iter_{match['stat']}",
-                                 match['owner'])] = float(value)
+        scalars = _switching_model(runner).iteration_scalars()
         if scalars:
             runner.visualizer.add_scalars(scalars, step=runner.iter + 1)
 
@@ -82,7 +75,7 @@ class SwitchingLoggerHook(Hook):
             return
         expert = (end['num_expert_iters'] - start['num_expert_iters']).view(-1)
         switches = (end['num_switches'] - start['num_switches']).view(-1)
-        owners = _model(runner).pair_names
+        owners = _switching_model(runner).pair_names
         summary = {}
         for owner, n_expert, n_switches in zip(owners, expert, switches):
             summary[stat_key('expert_fraction', owner)] = int(n_expert) / iters
@@ -100,32 +93,25 @@ class SwitchingLoggerHook(Hook):
                 f'switches')
 
 
-def _model(runner):
-    return runner.model.module if is_model_wrapper(runner.model) \
-        else runner.model
-
-
-def _missing_attributes(model) -> list:
-    return [
-        name for name in (*COUNTERS, 'pair_names') if not hasattr(model, name)
-    ]
-
-
 def logs_switching(model) -> bool:
-    """Whether ``model`` (unwrapped) keeps the switching counters this hook
-    logs (SwitOKD and its multi-network form do)."""
-    return not _missing_attributes(model)
+    """Whether ``model`` (unwrapped) reports switching through
+    ``iteration_scalars``, ``switching_counters`` and ``pair_names`` (SwitOKD
+    and its multi-network form do)."""
+    return all(
+        hasattr(model, name)
+        for name in ('iteration_scalars', 'switching_counters', 'pair_names'))
+
+
+def _switching_model(runner):
+    model = runner.model.module if is_model_wrapper(runner.model) \
+        else runner.model
+    if not logs_switching(model):
+        raise TypeError(
+            f'SwitchingLoggerHook needs a SwitOKD-style model (with '
+            f'iteration_scalars, switching_counters and pair_names); '
+            f'{type(model).__name__} lacks them')
+    return model
 
 
 def _counters(runner) -> Dict[str, torch.Tensor]:
-    model = _model(runner)
-    missing = _missing_attributes(model)
-    if missing:
-        raise TypeError(
-            f'SwitchingLoggerHook needs a SwitOKD-style model with '
-            f'{COUNTERS} buffers; {type(model).__name__} lacks '
-            f'{missing}')
-    return {
-        name: getattr(model, name).detach().clone().cpu()
-        for name in COUNTERS
-    }
+    return _switching_model(runner).switching_counters()

@@ -115,6 +115,8 @@ class MultiSwitOKD(MultiNetworkModel):
         # -1 before the first iteration, then 0 (learning) or 1 (expert)
         self.register_buffer('last_mode',
                              torch.full((pairs, ), -1, dtype=torch.long))
+        # the last iteration's decision on the host, for iteration_scalars
+        self._last_decision: Optional[Tuple[HostDecision, dict]] = None
 
     @property
     def pair_names(self) -> List[Optional[str]]:
@@ -151,12 +153,33 @@ class MultiSwitOKD(MultiNetworkModel):
             for name, loss in losses.items() if name not in paused
         })
         self._record_modes(decided)
+        paused_log = {t: t in paused for t in self.teachers} \
+            if len(self.pairs) > 1 else None
+        self._last_decision = (host, paused_log)
         log_vars.update(
-            switching_log(
-                self.pair_names, host.stats, host.deltas, host.triggered,
-                {t: t in paused
-                 for t in self.teachers} if len(self.pairs) > 1 else None))
+            switching_log(self.pair_names, host.stats, host.deltas,
+                          host.triggered, paused_log))
         return log_vars
+
+    def iteration_scalars(self) -> Dict[str, float]:
+        """The last training iteration's exact decisions as the scalars
+        ``SwitchingLoggerHook`` writes: ``switokd/[<pair>/]iter_<stat>``
+        for G, delta, ds, dt and expert (and ``iter_paused`` per teacher of
+        a multi-network model); empty before the first iteration."""
+        if self._last_decision is None:
+            return {}
+        host, paused = self._last_decision
+        return switching_log(self.pair_names, host.stats, host.deltas,
+                             host.triggered, paused, stat_prefix='iter_')
+
+    def switching_counters(self) -> Dict[str, Tensor]:
+        """Iterations, expert iterations and switches so far (each pair's,
+        in :attr:`pair_names` order), as CPU copies: the per-epoch
+        summaries of ``SwitchingLoggerHook`` are their differences."""
+        return {
+            name: getattr(self, name).detach().clone().cpu()
+            for name in ('num_iters', 'num_expert_iters', 'num_switches')
+        }
 
     def _saved_teacher_norms(self) -> Dict[str, dict]:
         """The teachers' BN statistics before their forward (option)."""

@@ -26,48 +26,53 @@ def fake_runner(model):
         epoch=0)
 
 
-def counters(iters, expert, switches):
-    model = torch.nn.Module()
-    for name, value in (('num_iters', iters), ('num_expert_iters', expert),
-                        ('num_switches', switches)):
-        model.register_buffer(name, torch.tensor(value))
-    model.pair_names = [None]  # the only pair: unprefixed keys
-    return model
+class SwitchingModel:
+    """What the hook asks of a model: its last iteration's scalars, its
+    counters, its pairs' names (the only pair: unprefixed keys)."""
+    pair_names = [None]
+
+    def __init__(self, iters=0, expert=0, switches=0):
+        self.counters = dict(
+            num_iters=torch.tensor(iters),
+            num_expert_iters=torch.tensor(expert),
+            num_switches=torch.tensor(switches))
+        self.last = {}
+
+    def switching_counters(self):
+        return dict(self.counters)
+
+    def iteration_scalars(self):
+        return dict(self.last)
 
 
-def outputs(expert):
+def scalars(expert):
     return {
-        'switokd/gap': 0.5,
-        'switokd/delta': 0.4,
-        'switokd/ds': 1.0,
-        'switokd/dt': 0.3,
-        'switokd/expert': expert,
-        'loss': 1.0
+        'switokd/iter_gap': 0.5,
+        'switokd/iter_delta': 0.4,
+        'switokd/iter_ds': 1.0,
+        'switokd/iter_dt': 0.3,
+        'switokd/iter_expert': expert
     }
 
 
 def test_every_interval_iteration_is_written():
     hook = SwitchingLoggerHook(interval=2)
-    runner = fake_runner(counters(0, 0, 0))
+    model = SwitchingModel()
+    runner = fake_runner(model)
     for it in range(4):
         runner.iter = it
-        hook.after_train_iter(runner, it, outputs=outputs(float(it % 2)))
+        model.last = scalars(float(it % 2))
+        hook.after_train_iter(runner, it, outputs={'loss': 1.0})
     steps = [step for step, _ in runner.visualizer.calls]
     assert steps == [2, 4]
-    assert runner.visualizer.calls[0][1] == {
-        'switokd/iter_gap': 0.5,
-        'switokd/iter_delta': 0.4,
-        'switokd/iter_ds': 1.0,
-        'switokd/iter_dt': 0.3,
-        'switokd/iter_expert': 1.0
-    }
+    assert runner.visualizer.calls[0][1] == scalars(1.0)
 
 
 def test_epoch_summary_is_the_difference_of_the_counters():
     hook = SwitchingLoggerHook()
-    runner = fake_runner(counters(10, 4, 3))  # state of a resumed run
+    runner = fake_runner(SwitchingModel(10, 4, 3))  # a resumed run's state
     hook.before_train_epoch(runner)
-    runner.model = counters(18, 10, 5)  # 8 iterations later
+    runner.model = SwitchingModel(18, 10, 5)  # 8 iterations later
     runner.epoch = 1
     hook.after_train_epoch(runner)
     assert runner.visualizer.calls == [(2, {
@@ -77,7 +82,7 @@ def test_epoch_summary_is_the_difference_of_the_counters():
 
 
 def test_requires_a_switching_model():
-    with pytest.raises(TypeError, match='num_expert_iters'):
+    with pytest.raises(TypeError, match='switching_counters'):
         SwitchingLoggerHook().before_train_epoch(
             fake_runner(torch.nn.Linear(1, 1)))
 

@@ -218,3 +218,19 @@ def test_non_finite_error_names_the_iteration():
     set_linear(model.student, torch.full((K, K), float('inf')))
     with pytest.raises(FloatingPointError, match='iteration 42'):
         model.train_step(make_batch(INPUTS, LABELS), optim)
+
+
+def test_the_model_reports_its_switching_without_parsing_log_keys():
+    """SwitchingLoggerHook reads iteration_scalars and switching_counters:
+    the last decision as iter_ scalars, and the counters."""
+    model, optim = build(torch.zeros(K, K), CONFIDENT_RIGHT)
+    assert model.iteration_scalars() == {}
+    log_vars = model.train_step(make_batch(INPUTS, LABELS), optim)
+    assert model.iteration_scalars() == {
+        f'switokd/iter_{stat}': log_vars[f'switokd/{stat}']
+        for stat in ('gap', 'delta', 'ds', 'dt', 'expert')
+    }
+    counters = model.switching_counters()
+    assert int(counters['num_iters']) == 1
+    assert int(counters['num_expert_iters'].sum()) == int(
+        log_vars['switokd/expert'])
