@@ -18,6 +18,22 @@ REPO = Path(__file__).resolve().parents[1]
 FASHION_MNIST_SRC = Path('/usr/share/datasets/fashion-mnist')
 
 
+#: fixtures that train on the real data, and test files whose tests all run
+#: whole tools: what the ``e2e`` marker selects
+E2E_FIXTURES = ('fashion_mnist_root', )
+E2E_FILES = ('test_readme_commands.py', 'test_dist_train.py',
+             'test_train_lock.py', 'test_demo.py', 'test_gpu_smoke.py')
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark end-to-end tests ``e2e`` (see pytest.ini), so that the unit
+    tests can run alone in about a minute."""
+    for item in items:
+        if (set(E2E_FIXTURES) & set(getattr(item, 'fixturenames', ()))
+                or item.path.name in E2E_FILES):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """pytest resets the warning filters for every test: apply the
