@@ -102,7 +102,7 @@ def test_2t1s_teachers_pause_independently():
 
 
 def reference_step(student, teacher, optimizers, inputs, labels):
-    """Two-network SwitOKD written out from DESIGN.md §1 in plain PyTorch
+    """Two-network SwitOKD written out from docs/design.md §1 in plain PyTorch
     (independent orchestration; the pure math functions are tested on
     their own): returns whether the teacher was paused."""
     x = inputs.view(len(labels), -1, 1, 1)
