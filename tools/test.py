@@ -11,10 +11,11 @@ import json
 from mmengine.dist import is_main_process
 
 import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.apis import cli
+from switokd_mm.apis.dist_env import (exit_with_launcher,
+                                      process_group_closed_at_exit)
+from switokd_mm.datasets import check_data_roots
 from switokd_mm.models.algorithms.multi_network_model import ROLES
-from switokd_mm.utils import check_data_roots, cli
-from switokd_mm.utils.dist_env import (exit_with_launcher,
-                                       process_group_closed_at_exit)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

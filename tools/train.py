@@ -15,10 +15,12 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 
 import switokd_mm  # noqa: F401  (registers the plugin)
-from switokd_mm.utils import check_data_roots, cli, find_resume_checkpoint
-from switokd_mm.utils.dist_env import (exit_with_launcher, launch_rank,
-                                       process_group_closed_at_exit)
-from switokd_mm.utils.work_dir_lock import work_dir_lock
+from switokd_mm.apis import cli
+from switokd_mm.apis.dist_env import (exit_with_launcher, launch_rank,
+                                      process_group_closed_at_exit)
+from switokd_mm.checkpoint import find_resume_checkpoint
+from switokd_mm.datasets import check_data_roots
+from switokd_mm.engine.runner.work_dir_lock import work_dir_lock
 
 
 def parse_args(argv=None) -> argparse.Namespace:

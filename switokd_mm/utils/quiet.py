@@ -9,7 +9,7 @@ every other warning still shows.
 :func:`filter_third_party_warnings` runs when ``switokd_mm`` is imported
 (every tool and every config with ``custom_imports`` imports it);
 :func:`quiet_logger` is applied to a Runner's logger by
-:func:`switokd_mm.utils.cli.build_runner`.
+:func:`switokd_mm.apis.cli.build_runner`.
 """
 import logging
 import re

@@ -3,7 +3,7 @@ auto_scale_lr.base_batch_size, for every network's optimizer."""
 import pytest
 from mmengine.config import Config
 
-from switokd_mm.utils import cli
+from switokd_mm.apis import cli
 from tests.conftest import CONFIG, REPO
 from tools import train as train_tool
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils import enable_safe_checkpoints
+from switokd_mm.checkpoint import enable_safe_checkpoints
 from tests.conftest import CONFIG, REPO, data_root_options, run_train
 from tools import test as test_tool
 from tools.model_converters.export_student import export

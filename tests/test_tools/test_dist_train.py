@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from switokd_mm.utils import load_checkpoint_file
-from switokd_mm.utils.work_dir_lock import LOCK_FILE, work_dir_lock
+from switokd_mm.checkpoint import load_checkpoint_file
+from switokd_mm.engine.runner.work_dir_lock import LOCK_FILE, work_dir_lock
 from tests.conftest import data_root_options
 
 ROOT = Path(__file__).parents[2]

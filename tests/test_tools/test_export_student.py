@@ -94,7 +94,7 @@ def test_stored_config_with_code_is_never_executed(switokd_checkpoint,
                                                    tmp_path):
     """Without --config the stored config is parsed, not executed: a
     code-carrying one is refused and its code does not run."""
-    from switokd_mm.utils.literal_config import UnsafeConfigError
+    from switokd_mm.checkpoint.literal_config import UnsafeConfigError
     _, path = switokd_checkpoint
     checkpoint = torch.load(path, weights_only=True)
     marker = tmp_path / 'pwned'
@@ -108,8 +108,8 @@ def test_stored_config_with_code_is_never_executed(switokd_checkpoint,
 
 
 def test_pickle_payload_is_refused(tmp_path):
-    from switokd_mm.utils import UnsafeCheckpointError
-    from tests.test_utils.test_safe_checkpoint import Payload
+    from switokd_mm.checkpoint import UnsafeCheckpointError
+    from tests.test_checkpoint.test_file_loader import Payload
     marker = tmp_path / 'pwned'
     torch.save({'state_dict': {}, 'meta': Payload(marker)}, tmp_path / 'e.pth')
     with pytest.raises(UnsafeCheckpointError):
@@ -121,7 +121,7 @@ def test_key_that_closes_its_quotes_is_never_written_as_code(
         switokd_checkpoint, tmp_path):
     """pretty_text writes dict keys unescaped: a crafted key in the stored
     config must not become code in the exported .py."""
-    from switokd_mm.utils.literal_config import UnsafeConfigError
+    from switokd_mm.checkpoint.literal_config import UnsafeConfigError
     _, path = switokd_checkpoint
     checkpoint = torch.load(path, weights_only=True)
     marker = tmp_path / 'pwned'

@@ -4,7 +4,7 @@ import shutil
 
 from mmengine.config import Config
 
-from switokd_mm.utils import cli
+from switokd_mm.apis import cli
 from tests.conftest import CONFIG, run_train
 from tools import train as train_tool
 

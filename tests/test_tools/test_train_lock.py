@@ -9,7 +9,7 @@ import sys
 import pytest
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils.work_dir_lock import LOCK_FILE, work_dir_lock
+from switokd_mm.engine.runner.work_dir_lock import LOCK_FILE, work_dir_lock
 from tests.conftest import CONFIG, REPO, data_root_options, run_train
 
 AUGMENTED = str(REPO / 'tests' / 'fixtures' /
@@ -70,11 +70,11 @@ def test_a_runner_built_from_the_config_holds_the_lock_too(
     from mmengine.config import Config
     from mmengine.registry import RUNNERS
 
-    from switokd_mm.utils.work_dir_lock import WorkDirInUseError
+    from switokd_mm.engine.runner.work_dir_lock import WorkDirInUseError
     holder = subprocess.Popen([
         sys.executable, '-c',
         'import sys, time\n'
-        'from switokd_mm.utils.work_dir_lock import work_dir_lock\n'
+        'from switokd_mm.engine.runner.work_dir_lock import work_dir_lock\n'
         f'with work_dir_lock({str(tmp_path)!r}):\n'
         '    print("held", flush=True)\n'
         '    time.sleep(60)\n'

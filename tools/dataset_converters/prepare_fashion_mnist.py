@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from switokd_mm.utils.atomic_write import atomic_write
+from switokd_mm.checkpoint.atomic_write import atomic_write
 
 FILES = ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
          't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')

@@ -10,10 +10,11 @@ state dict without the ``student.`` prefix, no optimizer, no teacher) and
 ``OUT_DIR/<network>.py`` (a standalone mmpretrain config: the network,
 its data preprocessor and the test data settings). Without ``--config``
 the config stored in the checkpoint is read without executing it (plain
-values only, see :func:`switokd_mm.utils.literal_config.parse_literal_config`);
+values only, see :func:`switokd_mm.checkpoint.literal_config.
+parse_literal_config`);
 the checkpoint itself is loaded weights-only. Nothing is written unless
 every exported config reads back as the same plain values (a crafted key
-cannot become code, see :func:`~switokd_mm.utils.literal_config.
+cannot become code, see :func:`~switokd_mm.checkpoint.literal_config.
 literal_config_text`) and every network's weights fit the network its
 config builds exactly and are finite. mmpretrain's own
 ``tools/test.py``, ``init_model``/``get_model`` and
@@ -33,12 +34,12 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmpretrain.registry import METRICS, MODELS
 
 import switokd_mm  # noqa: F401  (registers the plugin)
+from switokd_mm.checkpoint import atomic_write, enable_safe_checkpoints
+from switokd_mm.checkpoint.fit_checks import check_weights_fit
+from switokd_mm.checkpoint.literal_config import (literal_config_text,
+                                                  parse_literal_config)
 from switokd_mm.models.algorithms.multi_network_model import ROLES
 from switokd_mm.models.distill import CONNECTORS
-from switokd_mm.utils import atomic_write, enable_safe_checkpoints
-from switokd_mm.utils.checkpoint_checks import check_weights_fit
-from switokd_mm.utils.literal_config import (literal_config_text,
-                                             parse_literal_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -41,9 +41,8 @@ from pytorch_grad_cam.utils.model_targets import \
     ClassifierOutputTarget  # noqa: E402
 
 import switokd_mm  # noqa: E402,F401  (registers the plugin)
-from switokd_mm.utils import enable_safe_checkpoints  # noqa: E402
-from switokd_mm.utils.checkpoint_checks import \
-    load_network_weights  # noqa: E402
+from switokd_mm.checkpoint import enable_safe_checkpoints  # noqa: E402
+from switokd_mm.checkpoint.fit_checks import load_network_weights  # noqa: E402
 
 NETWORKS = ('teacher', 'student')
 #: the colour map of grad-cam's overlays (OpenCV's JET), for surfaces and

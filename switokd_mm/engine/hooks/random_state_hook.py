@@ -6,7 +6,7 @@ from mmengine.dist import all_gather_object, get_rank, get_world_size
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
-from switokd_mm.utils.random_state import get_random_state, set_random_state
+from switokd_mm.engine.random_state import get_random_state, set_random_state
 
 #: the checkpoint entry: one state per rank
 CHECKPOINT_KEY = 'random_state'

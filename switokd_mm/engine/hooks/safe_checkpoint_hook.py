@@ -7,7 +7,8 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmpretrain.registry import HOOKS
 
-from switokd_mm.utils.atomic_write import check_writable, remove_partial_files
+from switokd_mm.checkpoint.atomic_write import (check_writable,
+                                                remove_partial_files)
 
 
 class _DeferredRemoval:

@@ -7,8 +7,8 @@ from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import LOOPS
 
 from switokd_mm.engine.hooks.random_state_hook import RandomStateHook
-from switokd_mm.utils.random_state import (preserved_random_state,
-                                           set_random_state)
+from switokd_mm.engine.random_state import (preserved_random_state,
+                                            set_random_state)
 
 
 @LOOPS.register_module()

@@ -11,16 +11,16 @@ from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import (_load_checkpoint,
                                         _load_checkpoint_to_model)
 
+from switokd_mm.checkpoint.fit_checks import (changed_settings,
+                                              check_weights_fit, is_mid_epoch,
+                                              revised_keys, run_differences)
+from switokd_mm.checkpoint.loader_registration import enable_safe_checkpoints
+from switokd_mm.datasets.checks.dataloader_checks import (build_loop,
+                                                          check_dataloader)
 from switokd_mm.engine.hooks import (RandomStateHook, SafeCheckpointHook,
                                      SwitchingLoggerHook)
 from switokd_mm.engine.hooks.switching_logger_hook import logs_switching
-from switokd_mm.utils.checkpoint_checks import (changed_settings,
-                                                check_weights_fit,
-                                                is_mid_epoch, revised_keys,
-                                                run_differences)
-from switokd_mm.utils.data_checks import build_loop, check_dataloader
-from switokd_mm.utils.safe_loading import enable_safe_checkpoints
-from switokd_mm.utils.work_dir_lock import work_dir_lock
+from switokd_mm.engine.runner.work_dir_lock import work_dir_lock
 
 
 @RUNNERS.register_module()
@@ -28,7 +28,7 @@ class SafeRunner(Runner):
     """A Runner that never runs code from a checkpoint, loses no work on a
     kill and refuses checkpoints that do not fit.
 
-    - Building it calls :func:`~switokd_mm.utils.enable_safe_checkpoints`
+    - Building it calls :func:`~switokd_mm.checkpoint.enable_safe_checkpoints`
       (weights-only loading for every scheme, atomic local writes).
     - A checkpoint's ``meta['config']`` string is dropped when loaded:
       mmengine's ``resume`` would execute it (``Config.fromstring``) to
@@ -144,8 +144,9 @@ class SafeRunner(Runner):
 
     def train(self) -> nn.Module:
         """mmengine's ``train``, holding the work dir's run lock
-        (:func:`~switokd_mm.utils.work_dir_lock.work_dir_lock`) in the main
-        process: a second run there is refused before it trains."""
+        (:func:`~switokd_mm.engine.runner.work_dir_lock.work_dir_lock`) in
+        the main process: a second run there is refused before it
+        trains."""
         lock = work_dir_lock(self.work_dir) if is_main_process() \
             else nullcontext()
         with lock:

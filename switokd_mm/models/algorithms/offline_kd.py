@@ -6,7 +6,7 @@ from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from switokd_mm.utils.checkpoint_checks import load_network_weights
+from switokd_mm.checkpoint.fit_checks import load_network_weights
 from ..losses import ce_with_distillation, with_feature_terms
 from ..utils import check_finite, check_hyper_parameters, update_learners
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm

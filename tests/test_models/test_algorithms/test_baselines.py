@@ -173,8 +173,9 @@ def test_offline_kd_refuses_a_checkpoint_that_does_not_fit(tmp_path):
 
 
 def test_offline_kd_teacher_ckpt_payload_is_refused(tmp_path):
-    from switokd_mm.utils import UnsafeCheckpointError, enable_safe_checkpoints
-    from tests.test_utils.test_safe_checkpoint import Payload
+    from switokd_mm.checkpoint import (UnsafeCheckpointError,
+                                       enable_safe_checkpoints)
+    from tests.test_checkpoint.test_file_loader import Payload
     enable_safe_checkpoints()  # as SafeRunner does
     marker = tmp_path / 'pwned'
     torch.save({'state_dict': Payload(marker)}, tmp_path / 'evil.pth')

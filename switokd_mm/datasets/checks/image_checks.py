@@ -9,7 +9,7 @@ from mmengine.dist import all_gather_object, get_dist_info
 from mmengine.fileio import LocalBackend, get_file_backend
 from PIL import Image
 
-from switokd_mm.datasets import UnreadableImageError
+from ..transforms import UnreadableImageError
 
 #: Images of each dataset decoded in full before training, evenly spaced
 #: over it (first and last included, so every part of a large dataset is

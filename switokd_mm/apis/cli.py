@@ -8,10 +8,10 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from switokd_mm.checkpoint import enable_safe_checkpoints
+from switokd_mm.utils.quiet import quiet_logger
 from .dist_env import init_cpu_process_group
-from .quiet import quiet_logger
 from .registry_checks import check_model_types
-from .safe_loading import enable_safe_checkpoints
 
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:

@@ -7,11 +7,11 @@ does, for the whole process:
 - every scheme of mmengine's ``CheckpointLoader`` (local files, http(s),
   ``torchvision://``, ``open-mmlab://``, ``mmcls://``, ``s3://``,
   ``pavi://``) loads with the weights-only allow-list loader
-  (:mod:`~switokd_mm.utils.safe_remote_checkpoint`): ``load_from``,
+  (:mod:`~switokd_mm.checkpoint.remote_loaders`): ``load_from``,
   ``--resume``, ``init_cfg=dict(type='Pretrained', ...)``,
   ``teacher_ckpt`` and mmpretrain's ``init_model`` are all covered;
 - mmengine's ``local`` file backend writes atomically
-  (:class:`~switokd_mm.utils.AtomicLocalBackend`).
+  (:class:`~switokd_mm.checkpoint.AtomicLocalBackend`).
 
 It is called by :class:`~switokd_mm.engine.runner.SafeRunner` (the runner
 of every switokd_mm config, ``runner_type='SafeRunner'``) when it is built,
@@ -21,7 +21,7 @@ from mmengine.fileio import register_backend
 from mmengine.runner import CheckpointLoader
 
 from .atomic_file_backend import AtomicLocalBackend
-from .safe_remote_checkpoint import SAFE_LOADERS
+from .remote_loaders import SAFE_LOADERS
 
 
 def enable_safe_checkpoints() -> None:

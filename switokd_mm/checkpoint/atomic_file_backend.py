@@ -3,9 +3,9 @@
 mmengine's ``LocalBackend.put`` opens the target with 'wb' and writes into
 it: a process killed mid-write leaves a truncated ``epoch_N.pth`` that a
 later ``--resume`` then picks.
-:func:`~switokd_mm.utils.enable_safe_checkpoints` registers
+:func:`~switokd_mm.checkpoint.enable_safe_checkpoints` registers
 :class:`AtomicLocalBackend` as mmengine's ``local`` backend; it writes
-with :func:`~switokd_mm.utils.atomic_write.atomic_write`, so a reader sees
+with :func:`~switokd_mm.checkpoint.atomic_write.atomic_write`, so a reader sees
 the old file or the new one, never a part.
 """
 from pathlib import Path

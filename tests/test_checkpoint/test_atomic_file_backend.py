@@ -6,7 +6,7 @@ import torch
 from mmengine.fileio import get_file_backend
 from mmengine.runner.checkpoint import _load_checkpoint, save_checkpoint
 
-from switokd_mm.utils import AtomicLocalBackend, enable_safe_checkpoints
+from switokd_mm.checkpoint import AtomicLocalBackend, enable_safe_checkpoints
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, Set, Tuple
 
-from .atomic_write import is_running
+from switokd_mm.checkpoint.atomic_write import is_running
 
 #: the lock file's name in the work directory
 LOCK_FILE = '.switokd_run.lock'

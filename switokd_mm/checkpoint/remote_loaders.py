@@ -6,7 +6,7 @@ unpickles arbitrary objects. These loaders resolve the same names with
 mmengine's own model tables, download the file into torch's hub cache
 (``$TORCH_HOME/hub/checkpoints``, one folder per URL: see
 :func:`cached_checkpoint_path`) and load it with
-:func:`~switokd_mm.utils.safe_checkpoint.load_checkpoint_file`, which
+:func:`~switokd_mm.checkpoint.file_loader.load_checkpoint_file`, which
 verifies it first. Object-storage (``s3://``, ``petrel://``) bytes and
 ``pavi://`` downloads go through the same loader.
 """
@@ -25,7 +25,7 @@ from mmengine.fileio import get_file_backend
 from mmengine.logging import print_log
 from mmengine.runner import checkpoint as mmengine_checkpoint
 
-from .safe_checkpoint import load_checkpoint_file, load_local_checkpoint
+from .file_loader import load_checkpoint_file, load_local_checkpoint
 
 #: hex digits of the URL's sha256 that name its cache folder (64 bits)
 URL_KEY_LENGTH = 16

@@ -1,7 +1,7 @@
 """--resume without a path never trusts a broken last_checkpoint."""
 import os
 
-from switokd_mm.utils import find_resume_checkpoint
+from switokd_mm.checkpoint import find_resume_checkpoint
 
 
 def make_checkpoints(work_dir, *names):

@@ -11,9 +11,10 @@ import sys
 
 import pytest
 
-from switokd_mm.utils import work_dir_lock as lock_module
-from switokd_mm.utils.work_dir_lock import (LOCK_FILE, WorkDirInUseError,
-                                            work_dir_lock)
+from switokd_mm.engine.runner import work_dir_lock as lock_module
+from switokd_mm.engine.runner.work_dir_lock import (LOCK_FILE,
+                                                    WorkDirInUseError,
+                                                    work_dir_lock)
 
 
 def finished_pid() -> int:
@@ -58,7 +59,7 @@ def lock_in_another_process(work_dir) -> subprocess.CompletedProcess:
     """Take and release the lock of ``work_dir`` in a new process."""
     return subprocess.run([
         sys.executable, '-c', 'import sys\n'
-        'from switokd_mm.utils.work_dir_lock import work_dir_lock\n'
+        'from switokd_mm.engine.runner.work_dir_lock import work_dir_lock\n'
         'with work_dir_lock(sys.argv[1]):\n'
         '    pass\n',
         str(work_dir)

@@ -3,6 +3,8 @@ guarantees."""
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
+from .safe_runner import SafeRunner
+
 
 @HOOKS.register_module()
 class RequireSafeRunnerHook(Hook):
@@ -19,7 +21,6 @@ class RequireSafeRunnerHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_run(self, runner) -> None:
-        from switokd_mm.engine.runner import SafeRunner
         if not isinstance(runner, SafeRunner):
             raise RuntimeError(
                 f'This config needs switokd_mm\'s SafeRunner (runner_type='

@@ -4,10 +4,10 @@ import random
 import numpy as np
 import torch
 
-from switokd_mm.utils import load_local_checkpoint
-from switokd_mm.utils.random_state import (get_random_state,
-                                           preserved_random_state,
-                                           set_random_state)
+from switokd_mm.checkpoint import load_local_checkpoint
+from switokd_mm.engine.random_state import (get_random_state,
+                                            preserved_random_state,
+                                            set_random_state)
 
 
 def draw():

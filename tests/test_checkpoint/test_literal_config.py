@@ -2,9 +2,9 @@
 import pytest
 from mmengine.config import Config
 
-from switokd_mm.utils.literal_config import (UnsafeConfigError,
-                                             literal_config_text,
-                                             parse_literal_config)
+from switokd_mm.checkpoint.literal_config import (UnsafeConfigError,
+                                                  literal_config_text,
+                                                  parse_literal_config)
 from tests.conftest import CONFIG
 
 

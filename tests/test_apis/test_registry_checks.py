@@ -5,7 +5,7 @@ import pytest
 from mmengine.config import Config
 from mmpretrain.models import ResNet
 
-from switokd_mm.utils.registry_checks import check_model_types, typed_dicts
+from switokd_mm.apis.registry_checks import check_model_types, typed_dicts
 from tests.test_configs import CONFIGS, ROOT
 from tools import train as train_tool
 

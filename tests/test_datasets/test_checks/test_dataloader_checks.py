@@ -13,9 +13,10 @@ from mmengine.runner import Runner
 from PIL import Image
 from torch.utils.data import DataLoader
 
+from switokd_mm.apis import cli
 from switokd_mm.datasets import UnreadableImageError
-from switokd_mm.utils import cli, image_checks
-from switokd_mm.utils.data_checks import check_dataloader
+from switokd_mm.datasets.checks import image_checks
+from switokd_mm.datasets.checks.dataloader_checks import check_dataloader
 from tests.conftest import linear_classifier
 
 

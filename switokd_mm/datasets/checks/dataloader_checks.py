@@ -5,8 +5,8 @@ from typing import Any, Callable, Mapping, Optional
 import numpy as np
 import torch.nn as nn
 
+from .data_roots import dataset_cfgs
 from .image_checks import check_images, leaf_datasets
-from .preflight import dataset_cfgs
 
 #: numpy's error when mmengine serializes a dataset without a sample.
 EMPTY_DATASET_ERROR = 'need at least one array to concatenate'

@@ -2,7 +2,7 @@
 import pytest
 from mmengine.config import Config
 
-from switokd_mm.utils import check_data_roots
+from switokd_mm.datasets import check_data_roots
 
 
 def cfg_with_root(root, dataset_type='FashionMNIST', wrapped=False):

@@ -8,8 +8,10 @@ import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils import (CorruptCheckpointError, UnsafeCheckpointError,
-                              enable_safe_checkpoints, load_local_checkpoint)
+from switokd_mm.checkpoint import (CorruptCheckpointError,
+                                   UnsafeCheckpointError,
+                                   enable_safe_checkpoints,
+                                   load_local_checkpoint)
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +109,7 @@ def test_numpy_1x_checkpoint_loads(tmp_path):
     assert loaded['meta']['buffer'].current() == 2.5
     assert np.array_equal(loaded['meta']['array'], np.arange(3.))
     # without the numpy 1.x names the same file is refused
-    from switokd_mm.utils import allowed_checkpoint_globals
+    from switokd_mm.checkpoint import allowed_checkpoint_globals
     numpy2_only = [
         g for g in allowed_checkpoint_globals()
         if not (isinstance(g, tuple) and g[1].startswith('numpy.core'))

@@ -18,10 +18,11 @@ from mmengine.model import BaseModule
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from switokd_mm.utils import (CorruptCheckpointError, UnsafeCheckpointError,
-                              enable_safe_checkpoints, safe_remote_checkpoint)
+from switokd_mm.checkpoint import (CorruptCheckpointError,
+                                   UnsafeCheckpointError,
+                                   enable_safe_checkpoints, remote_loaders)
 from tests.conftest import CONFIG, REPO, data_root_options
-from tests.test_utils.test_safe_checkpoint import Payload, with_a_flipped_bit
+from tests.test_checkpoint.test_file_loader import Payload, with_a_flipped_bit
 from tools import test as test_tool
 
 
@@ -151,7 +152,7 @@ def test_object_storage_bytes_are_verified(monkeypatch):
     class Storage:
         get = staticmethod(objects.__getitem__)
 
-    monkeypatch.setattr(safe_remote_checkpoint, 'get_file_backend',
+    monkeypatch.setattr(remote_loaders, 'get_file_backend',
                         lambda filename, backend_args: Storage)
     good = _load_checkpoint('s3://bucket/good.pth')
     assert torch.equal(good['state_dict']['weight'], weight)
@@ -167,7 +168,7 @@ def test_importing_the_plugin_changes_nothing_in_mmengine():
     backbone (as an exported network's config does) patches nothing."""
     code = ('import switokd_mm.models.backbones\n'
             'from mmengine.fileio import LocalBackend, get_file_backend\n'
-            'from switokd_mm.utils import safe_checkpoints_enabled\n'
+            'from switokd_mm.checkpoint import safe_checkpoints_enabled\n'
             'assert not safe_checkpoints_enabled()\n'
             "assert type(get_file_backend('/x.pth')) is LocalBackend\n")
     subprocess.run([sys.executable, '-c', code],
