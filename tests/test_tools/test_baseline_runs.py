@@ -1,5 +1,6 @@
 """Baselines through tools/train.py on real data: KDCL trains both
-networks; its exported teacher then teaches OfflineKD, unchanged."""
+networks; its exported teacher then teaches OfflineKD, unchanged, also with
+a config-only attention-transfer term."""
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils import load_records
@@ -40,3 +41,12 @@ def test_kdcl_then_offline_kd(tmp_path, fashion_mnist_root):
                          'teacher') == last_accuracy(kdcl_dir, 'teacher')
     assert any(not (kd[k] == kdcl[k]).all() for k in kdcl
                if k.startswith('student.') and 'running' not in k)
+
+    # the same with a config-only attention-transfer term
+    at_dir = tmp_path / 'kd_at'
+    train('tiny_offline_kd_at_fashion_mnist.py', at_dir, fashion_mnist_root,
+          'offline_kd_at', f"model.teacher_ckpt={stems['teacher']}.pth")
+    assert all(r['student/loss_at_teacher'] > 0
+               for r in load_records(at_dir) if 'student/loss' in r)
+    at = _load_checkpoint(str(at_dir / 'epoch_1.pth'))['state_dict']
+    assert all((at[k] == kdcl[k]).all() for k in teacher_keys)

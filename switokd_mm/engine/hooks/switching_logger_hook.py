@@ -8,9 +8,8 @@ from mmpretrain.registry import HOOKS
 
 from switokd_mm.log_keys import stat_key
 
-#: the checkpoint entry holding the counters at the start of the epoch (the
-#: hook's former name, kept so that older checkpoints resume exactly)
-CHECKPOINT_KEY = 'mode_switch_hook'
+#: the checkpoint entry holding the counters at the start of the epoch
+CHECKPOINT_KEY = 'switching_logger'
 
 
 @HOOKS.register_module()

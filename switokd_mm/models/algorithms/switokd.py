@@ -1,15 +1,8 @@
 """SwitOKD with one teacher and one student, configured as in the paper."""
-from typing import Dict
-
 from mmpretrain.registry import MODELS
-from torch import Tensor
 
 from .multi_network_model import TeacherStudentForm
 from .multi_switokd import MultiSwitOKD
-
-#: Buffers held per pair, 0-d tensors in checkpoints of SwitOKD written
-#: before it became the one-pair form of MultiSwitOKD.
-PER_PAIR_BUFFERS = ('num_expert_iters', 'num_switches', 'last_mode')
 
 
 @MODELS.register_module()
@@ -46,13 +39,3 @@ class SwitOKD(TeacherStudentForm, MultiSwitOKD):
             ``freeze_teacher_bn_in_expert``, ``data_preprocessor``,
             ``init_cfg``).
     """
-
-    def _load_from_state_dict(self, state_dict: Dict[str, Tensor],
-                              prefix: str, *args, **kwargs) -> None:
-        # Old checkpoints resume with their counts instead of failing on a
-        # size mismatch: their one value is this model's one pair.
-        for name in PER_PAIR_BUFFERS:
-            value = state_dict.get(prefix + name)
-            if value is not None and value.dim() == 0:
-                state_dict[prefix + name] = value.view(1)
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

@@ -127,20 +127,6 @@ def test_switching_state_counts_modes_and_switches():
             'last_mode'} <= set(model.state_dict())
 
 
-def test_checkpoint_with_0d_switching_counters_resumes_with_its_counts():
-    """SwitOKD checkpoints written before the one-pair form held the
-    per-pair counters as 0-d tensors."""
-    old, _ = build(torch.zeros(K, K), CONFIDENT_RIGHT)
-    state = old.state_dict()
-    for name, value in (('num_expert_iters', 5), ('num_switches', 3),
-                        ('last_mode', 1)):
-        state[name] = torch.tensor(value)
-    model, _ = build(torch.zeros(K, K), CONFIDENT_RIGHT)
-    model.load_state_dict(state)
-    assert (model.num_expert_iters.tolist(), model.num_switches.tolist(),
-            model.last_mode.tolist()) == ([5], [3], [1])
-
-
 @pytest.mark.parametrize('freeze', [False, True])
 def test_teacher_bn_statistics_in_expert_mode(freeze):
     model = MODELS.build(
