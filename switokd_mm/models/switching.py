@@ -29,26 +29,34 @@ class GapStatistics(NamedTuple):
 def gap_statistics(student_logits: Tensor,
                    teacher_logits: Tensor,
                    targets: Tensor,
-                   tau: float = 1.0) -> GapStatistics:
-    """Compute G, ds and dt of one batch.
+                   tau: float = 1.0,
+                   reduce: bool = True) -> GapStatistics:
+    """Compute G, ds and dt of one batch (of each sample with
+    ``reduce=False``).
 
     Args:
         student_logits: student logits, shape (B, K).
         teacher_logits: teacher logits, shape (B, K).
         targets: target probabilities (one-hot or soft labels), shape (B, K).
         tau: temperature of the softmax. Defaults to 1.
+        reduce: False gives each sample's distances, shape (B,) each
+            (their means are the batch statistics).
 
     Returns:
-        GapStatistics: the three batch means, computed in float32 whatever
-        the logits' dtype so that mixed precision does not move the switch.
+        GapStatistics: the three batch means (or per-sample distances),
+        computed in float32 whatever the logits' dtype so that mixed
+        precision does not move the switch.
     """
     p_s = torch.softmax(student_logits.float() / tau, dim=1)
     p_t = torch.softmax(teacher_logits.float() / tau, dim=1)
     y = targets.float()
-    return GapStatistics(
-        gap=(p_s - p_t).abs().sum(dim=1).mean(),
-        ds=(p_s - y).abs().sum(dim=1).mean(),
-        dt=(p_t - y).abs().sum(dim=1).mean())
+    per_sample = GapStatistics(
+        gap=(p_s - p_t).abs().sum(dim=1),
+        ds=(p_s - y).abs().sum(dim=1),
+        dt=(p_t - y).abs().sum(dim=1))
+    if not reduce:
+        return per_sample
+    return GapStatistics(*(value.mean() for value in per_sample))
 
 
 def _safe_ratio(numerator: Tensor, denominator: Tensor) -> Tensor:

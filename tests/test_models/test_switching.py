@@ -96,3 +96,18 @@ def test_expert_gate_decides_each_pair():
                           for v in ([0.6, 0.8, 0.8], [0.699] * 3,
                                     [1.0, 1.0, 0.4], [0.4, 0.4, 1.0]))
     assert expert_gate(gap, delta, ds, dt).tolist() == [False, True, False]
+
+
+def test_per_sample_statistics_average_to_the_batch_ones():
+    torch.manual_seed(0)
+    z_s, z_t = torch.randn(5, 4), torch.randn(5, 4)
+    y = torch.eye(4)[[0, 1, 2, 3, 0]]
+    per_sample = gap_statistics(z_s, z_t, y, reduce=False)
+    batch = gap_statistics(z_s, z_t, y)
+    for one, mean in zip(per_sample, batch):
+        assert one.shape == (5, )
+        assert one.mean().item() == pytest.approx(mean.item(), abs=1e-6)
+    # sample 0 by hand: sum over classes of |p_s - p_t|
+    p_s, p_t = torch.softmax(z_s[0], 0), torch.softmax(z_t[0], 0)
+    assert per_sample.gap[0].item() == pytest.approx(
+        (p_s - p_t).abs().sum().item(), abs=1e-6)
