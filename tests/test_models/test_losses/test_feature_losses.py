@@ -56,4 +56,3 @@ def test_shapes_that_cannot_match_are_named():
         FitNetLoss()(torch.zeros(2, 8, 7, 7), torch.zeros(2, 64, 7, 7))
     with pytest.raises(ValueError, match=r'\(B, C, H, W\)'):
         ATLoss()(torch.zeros(2, 8, 7, 7), torch.zeros(2, 8, 14, 14))
-
