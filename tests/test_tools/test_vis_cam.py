@@ -156,9 +156,34 @@ def test_top_region_iou():
 
 
 def test_bad_target_layer_argument(straight_run, images):
-    with pytest.raises(SystemExit, match='teacher=LAYER'):
+    with pytest.raises(SystemExit, match=r"unknown \['assistant'\]"):
         main([
             CONFIG,
             str(straight_run / 'epoch_3.pth'), images[0], '--target-layers',
             'assistant=backbone'
         ])
+
+
+def test_any_two_networks_of_a_1t2s_model(tmp_path, images):
+    """--networks names two of any model's networks; by default the first
+    teacher and the first student are compared."""
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    config = 'tests/fixtures/tiny_1t2s_fashion_mnist.py'
+    cfg = Config.fromfile(config)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    torch.save(dict(state_dict=model.state_dict()), tmp_path / '1t2s.pth')
+    checkpoint = str(tmp_path / '1t2s.pth')
+    students = main([
+        config, checkpoint, images[0], '--networks', 'r8w2', 'r8w4',
+        '--out-dir',
+        str(tmp_path / 'cam')
+    ])[images[0]]
+    assert list(students['predictions']) == ['r8w2', 'r8w4']
+    assert students['r8w2'].shape == students['r8w4'].shape == (28, 28)
+    default = main([
+        config, checkpoint, images[0], '--out-dir',
+        str(tmp_path / 'cam')
+    ])[images[0]]
+    assert list(default['predictions']) == ['wrn', 'r8w2']

@@ -1,13 +1,15 @@
-"""Grad-CAM of a SwitOKD checkpoint's teacher and student, side by side.
+"""Grad-CAM of two networks of a checkpoint (by default its teacher and
+its student), side by side.
 
     python tools/visualization/vis_cam.py CONFIG CHECKPOINT IMAGE [IMAGE ...]
-        [--out-dir DIR] [--target-layers student=backbone.stages.2 ...]
+        [--networks A B] [--out-dir DIR]
+        [--target-layers student=backbone.stages.2 ...]
         [--target-class K] [--surface]
 
-For each image both networks explain the same class (the teacher's
+For each image both networks explain the same class (the first network's
 prediction unless --target-class is given), with the maintained ``grad-cam``
 package as mmpretrain's own CAM tool uses. Writes ``<image>_cam.png``
-(image, teacher overlay, student overlay, each network titled with its own
+(image, the two networks' overlays, each titled with its own
 predicted class and probability, a colour bar of the activation, and the
 overlap of the two maps: IoU of their top-20% regions) and, with --surface,
 ``<image>_surface.png`` (the maps as 3D surfaces over pixel column and row,
@@ -44,7 +46,6 @@ import switokd_mm  # noqa: E402,F401  (registers the plugin)
 from switokd_mm.checkpoint import enable_safe_checkpoints  # noqa: E402
 from switokd_mm.checkpoint.fit_checks import load_network_weights  # noqa: E402
 
-NETWORKS = ('teacher', 'student')
 #: the colour map of grad-cam's overlays (OpenCV's JET), for surfaces and
 #: the colour bar
 CAM_COLOURS = 'jet'
@@ -89,13 +90,28 @@ def top_region_iou(a: np.ndarray, b: np.ndarray, share: float = 0.2) -> float:
     return float((top_a & top_b).sum() / max((top_a | top_b).sum(), 1))
 
 
-def top_predictions(model: nn.Module,
-                    inputs: torch.Tensor) -> Dict[str, Prediction]:
+def default_networks(model: nn.Module) -> Tuple[str, str]:
+    """A model's first teacher and first student (``teacher`` and
+    ``student`` of a two-network model).
+
+    Raises:
+        SystemExit: the model has no teacher and student roles.
+    """
+    if not (getattr(model, 'teachers', None)
+            and getattr(model, 'students', None)):
+        raise SystemExit(f'{type(model).__name__} has no teacher and '
+                         f'student: name two networks with --networks')
+    return model.teachers[0], model.students[0]
+
+
+def top_predictions(model: nn.Module, inputs: torch.Tensor,
+                    networks: Sequence[str]) -> Dict[str, Prediction]:
     """Each network's predicted class and probability for one image.
 
     Args:
-        model: the SwitOKD model, with ``teacher`` and ``student``.
+        model: the model, with the networks as submodules.
         inputs: the preprocessed image, a batch of one.
+        networks: the networks' names.
 
     Returns:
         dict: network -> (class index, softmax probability).
@@ -103,7 +119,7 @@ def top_predictions(model: nn.Module,
     with torch.no_grad():
         probabilities = {
             name: getattr(model, name)(inputs, mode='tensor').softmax(1)[0]
-            for name in NETWORKS
+            for name in networks
         }
     return {
         name: (int(p.argmax()), float(p.max()))
@@ -153,16 +169,27 @@ def cam_images(config: str,
                out_dir: str,
                target_layers: Optional[Dict[str, str]] = None,
                target_class: Optional[int] = None,
-               surface: bool = False) -> Dict[str, dict]:
-    """Grad-CAM maps of teacher and student for each image.
+               surface: bool = False,
+               networks: Optional[Sequence[str]] = None) -> Dict[str, dict]:
+    """Grad-CAM maps of two networks for each image (by default the first
+    teacher and the first student, see :func:`default_networks`).
 
     Returns:
-        dict: per image, ``teacher`` and ``student`` heat maps (H x W in
+        dict: per image, each network's heat map (H x W in
         [0, 1], the image's size), ``overlap`` (top-20% IoU), ``class``
         (the class explained), ``predictions`` (network -> predicted class
         and probability) and ``files`` (the figures written).
     """
     cfg, model, classes = load_model(config, checkpoint)
+    networks = tuple(networks or default_networks(model))
+    unknown = [
+        name
+        for name in (*networks, *(target_layers or {}))
+        if not isinstance(getattr(model, name, None), nn.Module)
+    ]
+    if unknown or len(networks) != 2:
+        raise SystemExit(f'vis_cam: name two networks of the model; '
+                         f'unknown {unknown}, got {list(networks)}')
     channels = len(model.data_preprocessor.mean.flatten())
     pipeline = image_pipeline(cfg, channels)
     out = Path(out_dir)
@@ -174,11 +201,11 @@ def cam_images(config: str,
         inputs = data['inputs']
         original = cv2.imread(image_path, cv2.IMREAD_COLOR)
         height, width = original.shape[:2]
-        predictions = top_predictions(model, inputs)
-        label = predictions['teacher'][0] if target_class is None \
+        predictions = top_predictions(model, inputs, networks)
+        label = predictions[networks[0]][0] if target_class is None \
             else target_class
         maps = {}
-        for name in NETWORKS:
+        for name in networks:
             network = getattr(model, name)
             layer = (target_layers or {}).get(name) or last_spatial_layer(
                 network, inputs)
@@ -187,13 +214,13 @@ def cam_images(config: str,
                 input_tensor=inputs,
                 targets=[ClassifierOutputTarget(label)])[0]
             maps[name] = cv2.resize(heat, (width, height))
-        overlap = top_region_iou(maps['teacher'], maps['student'])
+        overlap = top_region_iou(*(maps[name] for name in networks))
         results[image_path] = dict(
             maps, overlap=overlap, predictions=predictions, **{'class': label})
         stem = out / Path(image_path).stem
         titles = {
             name: prediction_title(name, predictions[name], classes)
-            for name in NETWORKS
+            for name in networks
         }
         explained = class_name(label, classes)
         files = [f'{stem}_cam.png']
@@ -223,7 +250,7 @@ def overlay_figure(image: np.ndarray, maps: Dict[str, np.ndarray],
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.7), layout='constrained')
     axes[0].imshow(rgb)
     axes[0].set_title('image')
-    for ax, name in zip(axes[1:], NETWORKS):
+    for ax, name in zip(axes[1:], maps):
         ax.imshow(show_cam_on_image(rgb, maps[name], use_rgb=True))
         ax.set_title(titles[name])
     for ax in axes:
@@ -245,7 +272,7 @@ def surface_figure(maps: Dict[str, np.ndarray], titles: Dict[str, str],
     """
     fig = plt.figure(figsize=(10, 4.6), layout='constrained')
     axes = []
-    for index, name in enumerate(NETWORKS, start=1):
+    for index, name in enumerate(maps, start=1):
         ax = fig.add_subplot(1, 2, index, projection='3d')
         heat = maps[name]
         ys, xs = np.mgrid[0:heat.shape[0], 0:heat.shape[1]]
@@ -277,12 +304,13 @@ def _activation_colour_bar(fig: Figure, axes: List[Axes]) -> None:
 
 
 def parse_target_layers(pairs: Optional[List[str]]) -> Dict[str, str]:
+    """``NETWORK=LAYER`` arguments as a dict."""
     layers = {}
     for pair in pairs or []:
         name, _, layer = pair.partition('=')
-        if name not in NETWORKS or not layer:
-            raise SystemExit(f'--target-layers: expected teacher=LAYER or '
-                             f'student=LAYER, got {pair!r}')
+        if not name or not layer:
+            raise SystemExit(f'--target-layers: expected NETWORK=LAYER, '
+                             f'e.g. student=backbone.layer3, got {pair!r}')
         layers[name] = layer
     return layers
 
@@ -290,15 +318,20 @@ def parse_target_layers(pairs: Optional[List[str]]) -> Dict[str, str]:
 def main(argv=None) -> Dict[str, dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        'config', help='training config of the run (SwitOKD model)')
+        'config', help='training config of the run')
     parser.add_argument(
-        'checkpoint', help='training checkpoint with teacher.* and '
-        'student.* weights, e.g. work_dirs/demo/epoch_3.pth')
+        'checkpoint', help='training checkpoint with the networks\' '
+        'weights, e.g. work_dirs/demo/epoch_3.pth')
     parser.add_argument(
         'images',
         nargs='+',
         help='image files (any size, colour or grey; e.g. one written by '
         'tools/misc/dataset_image.py)')
+    parser.add_argument(
+        '--networks',
+        nargs=2,
+        help='the two networks to compare, by name; default: the first '
+        'teacher and the first student')
     parser.add_argument(
         '--out-dir',
         default='work_dirs/cam',
@@ -312,7 +345,7 @@ def main(argv=None) -> Dict[str, dict]:
     parser.add_argument(
         '--target-class',
         type=int,
-        help="class to explain; default: the teacher's "
+        help="class to explain; default: the first network's "
         'prediction')
     parser.add_argument(
         '--surface',
@@ -321,7 +354,7 @@ def main(argv=None) -> Dict[str, dict]:
     args = parser.parse_args(argv)
     results = cam_images(args.config, args.checkpoint, args.images,
                          args.out_dir, parse_target_layers(args.target_layers),
-                         args.target_class, args.surface)
+                         args.target_class, args.surface, args.networks)
     for image, result in results.items():
         predicted = ', '.join(
             f'{name} predicts {label} (p = {probability:.2f})'
