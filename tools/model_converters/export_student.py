@@ -92,9 +92,10 @@ def network_models(model_cfg: dict) -> Dict[str, Tuple[str, dict]]:
     name: ``networks=dict(<name>=dict(role=..., model=...))`` (any number
     of networks) or the two-network form ``student=..., teacher=...``."""
     if 'networks' in model_cfg:
-        return {
+        return {  # classifiers only: other learners are training modules
             name: (spec['role'], spec['model'])
             for name, spec in model_cfg['networks'].items()
+            if 'model' in spec
         }
     return {
         key: (key, value)

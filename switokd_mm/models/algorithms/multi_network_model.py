@@ -1,5 +1,6 @@
-"""What every model here shares: mmpretrain classifiers by name, each a
-teacher or a student, run on one batch."""
+"""What every model here shares: learners by name, each with a role: the
+mmpretrain classifiers run on one batch, and modules of any kind that the
+algorithm runs itself."""
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
@@ -17,17 +18,25 @@ ROLES = ('teacher', 'student')
 
 
 class MultiNetworkModel(BaseModel):
-    """Networks declared by name, each an mmpretrain classifier with a role.
+    """Learners declared by name, each with a role.
 
-    Each network is a submodule of its own name (checkpoint keys
-    ``<name>.*``; ``PerNetworkOptimWrapperConstructor`` finds it by name).
-    Inference: the first of ``eval_networks`` gives the samples'
-    predictions, the others ride along in fields named after them (for
-    :class:`PerNetworkMetric`).
+    A learner is a classifier (``model=``: an mmpretrain classifier, run on
+    every batch by :meth:`_forward_all`, its logits distilled) or any other
+    module (``module=``: e.g. a fusion block, a decoder or a policy, which
+    the algorithm calls itself). Roles are data (``teacher``, ``student``,
+    ``leader``, ...): an algorithm names the roles it needs in
+    :attr:`required_roles`. Each learner is a submodule of its own name
+    (checkpoint keys ``<name>.*``); ``PerNetworkOptimWrapperConstructor``
+    gives each learner that has an ``optim_wrapper`` entry its own
+    optimizer, and the model steps the learners that learn in an iteration
+    (:func:`~switokd_mm.models.utils.update_learners`). Inference: the
+    first of ``eval_networks`` gives the samples' predictions, the others
+    ride along in fields named after them (for :class:`PerNetworkMetric`).
 
     Args:
-        networks: name -> ``dict(role='teacher'|'student', model=<mmpretrain
-            classifier config>)``, in the order they are built and run.
+        networks: name -> ``dict(role=<role>, model=<mmpretrain classifier
+            config>)`` or ``dict(role=<role>, module=<module config>)``,
+            in the order they are built and the classifiers run.
         eval_networks: networks validation reports, a student first.
             Default: all, students first.
         data_preprocessor: config of the data preprocessor, by default
@@ -43,6 +52,8 @@ class MultiNetworkModel(BaseModel):
     reserved_names: Tuple[str, ...] = ()
     #: networks that never learn (no optimizer; forward without autograd)
     frozen: Tuple[str, ...] = ()
+    #: roles the algorithm needs at least one classifier of
+    required_roles: Tuple[str, ...] = ROLES
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -55,16 +66,24 @@ class MultiNetworkModel(BaseModel):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         owner = type(self).__name__
-        self.roles = _check_roles(networks, owner)
+        self.roles = _check_roles(networks, self.required_roles, owner)
+        self.classifiers = [
+            name for name, spec in networks.items() if 'model' in spec
+        ]
         for name, spec in networks.items():
             if hasattr(self, name) or name in self.reserved_names + (
-                    'terms', 'recorders'):
+                    'terms', 'recorders', 'classifiers'):
                 raise ValueError(f'{owner}: network name {name!r} is taken '
                                  f'by the model itself')
-            self.add_module(name, MODELS.build(spec['model']))
+            self.add_module(
+                name, MODELS.build(spec.get('model', spec.get('module'))))
         self.num_classes = _common_num_classes(self.nets, owner)
-        self.teachers = [n for n, r in self.roles.items() if r == 'teacher']
-        self.students = [n for n, r in self.roles.items() if r == 'student']
+        self.teachers = [
+            n for n in self.classifiers if self.roles[n] == 'teacher'
+        ]
+        self.students = [
+            n for n in self.classifiers if self.roles[n] == 'student'
+        ]
         self.eval_networks = list(eval_networks
                                   or self.students + self.teachers)
         unknown = set(self.eval_networks) - set(self.nets)
@@ -73,7 +92,8 @@ class MultiNetworkModel(BaseModel):
                              f'student first; got {self.eval_networks}')
         self.terms = build_terms(distill_terms or [], self.nets, owner)
         self.recorders = {
-            name: FeatureRecorder(net, [
+            name:
+            FeatureRecorder(net, [
                 path for term in self.terms
                 for network, path in ((term.source, term.source_path),
                                       (term.target, term.target_path))
@@ -84,12 +104,18 @@ class MultiNetworkModel(BaseModel):
 
     @property
     def nets(self) -> Dict[str, nn.Module]:
-        """The networks by name, in declaration order."""
+        """The classifiers by name, in declaration order."""
+        return {name: getattr(self, name) for name in self.classifiers}
+
+    @property
+    def learners(self) -> Dict[str, nn.Module]:
+        """Every learner by name (classifiers and other modules), in
+        declaration order."""
         return {name: getattr(self, name) for name in self.roles}
 
     def _forward_all(
-        self, data: Union[dict, tuple,
-                          list], optim_wrapper: OptimWrapperDict
+            self, data: Union[dict, tuple,
+                              list], optim_wrapper: OptimWrapperDict
     ) -> Tuple[Dict[str, Tensor], Tensor]:
         """float32 logits of every network (each learning network in its own
         optimizer context: autocast, no_sync) and the target probabilities.
@@ -111,10 +137,10 @@ class MultiNetworkModel(BaseModel):
         ``learner``, from the features recorded in the last
         :meth:`_forward_all` (``loss_<name>`` each; empty without terms).
         """
-        return term_losses(
-            self.terms, learner,
-            {name: rec.outputs
-             for name, rec in self.recorders.items()})
+        return term_losses(self.terms, learner, {
+            name: rec.outputs
+            for name, rec in self.recorders.items()
+        })
 
     def forward(self,
                 inputs: Tensor,
@@ -168,21 +194,30 @@ class TeacherStudentForm:
         super().__init__(networks, eval_networks=eval_networks, **kwargs)
 
 
-def _check_roles(networks: Dict[str, dict], owner: str) -> Dict[str, str]:
+def _check_roles(networks: Dict[str, dict], required: Tuple[str, ...],
+                 owner: str) -> Dict[str, str]:
+    """Each learner's role; every required role held by a classifier."""
     roles = {}
     for name, spec in networks.items():
-        if not isinstance(spec, dict) or spec.get('role') not in ROLES \
-                or not isinstance(spec.get('model'), dict):
-            raise ValueError(f"{owner}: network {name!r} needs "
-                             f"dict(role='teacher'|'student', model=...); "
-                             f'got {spec!r}')
+        kinds = [
+            k for k in ('model', 'module')
+            if isinstance(spec, dict) and isinstance(spec.get(k), dict)
+        ]
+        if not isinstance(spec, dict) or not isinstance(
+                spec.get('role'), str) or not spec['role'] or len(kinds) != 1:
+            raise ValueError(f'{owner}: network {name!r} needs '
+                             f'dict(role=<role>, model=<classifier>) or '
+                             f'dict(role=<role>, module=<module>); got '
+                             f'{spec!r}')
         if '-' in name or '/' in name:
             raise ValueError(f'{owner}: network names may not contain '
                              f"'-' or '/' (used in log keys): {name!r}")
         roles[name] = spec['role']
-    if set(roles.values()) != set(ROLES):
-        raise ValueError(f'{owner}: needs at least one teacher and one '
-                         f'student')
+    held = {spec['role'] for spec in networks.values() if 'model' in spec}
+    missing = [role for role in required if role not in held]
+    if missing:
+        raise ValueError(f'{owner}: needs a classifier of each role '
+                         f'{list(required)}; none is a {missing[0]}')
     return roles
 
 

@@ -16,7 +16,7 @@ from ..switching import expert_gate, gap_statistics
 from ..utils import (HostDecision, average_over_ranks, check_hyper_parameters,
                      load_norm_buffers, norm_buffers, read_decision,
                      update_learners)
-from .multi_network_model import MultiNetworkModel
+from .multi_network_model import ROLES, MultiNetworkModel
 
 TEACHER_LOSSES = ('reciprocal', 'ce')
 Pair = Tuple[str, str]
@@ -97,6 +97,13 @@ class MultiSwitOKD(MultiNetworkModel):
                              f'{TEACHER_LOSSES}, got {teacher_loss!r}')
         super().__init__(networks, eval_networks, data_preprocessor, init_cfg,
                          distill_terms)
+        unsupported = {
+            name: self.roles[name]
+            for name in self.nets if self.roles[name] not in ROLES
+        }
+        if unsupported:
+            raise ValueError(f'{owner}: every classifier is a teacher or a '
+                             f'student; got {unsupported}')
         self.alpha, self.beta, self.peer_weight = alpha, beta, peer_weight
         self.tau, self.gap_tau = tau, gap_tau
         self.threshold = TASK_UTILS.build(threshold)
@@ -126,9 +133,8 @@ class MultiSwitOKD(MultiNetworkModel):
             return [None]
         return [f'{t}-{s}' for t, s in self.pairs]
 
-    def train_step(
-            self, data: Union[dict, tuple, list],
-            optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+    def train_step(self, data: Union[dict, tuple, list],
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """One iteration of the paper's Algorithm 1 for every pair.
 
         Args:
@@ -169,8 +175,13 @@ class MultiSwitOKD(MultiNetworkModel):
         if self._last_decision is None:
             return {}
         host, paused = self._last_decision
-        return switching_log(self.pair_names, host.stats, host.deltas,
-                             host.triggered, paused, stat_prefix='iter_')
+        return switching_log(
+            self.pair_names,
+            host.stats,
+            host.deltas,
+            host.triggered,
+            paused,
+            stat_prefix='iter_')
 
     def switching_counters(self) -> Dict[str, Tensor]:
         """Iterations, expert iterations and switches so far (each pair's,
@@ -254,7 +265,8 @@ class MultiSwitOKD(MultiNetworkModel):
         """The networks ``name`` may learn from, with their weights."""
         role = self.roles[name]
         sources = {}
-        for other, other_role in self.roles.items():
+        for other in self.nets:
+            other_role = self.roles[other]
             if other == name:
                 continue
             if other_role == role:
