@@ -172,6 +172,28 @@ def test_ranks_keep_config_term_connectors_identical(
         assert torch.equal(value, rank1['state_dict'][key]), key
 
 
+def test_offline_kd_with_a_config_term_on_two_ranks(tmp_path,
+                                                    fashion_mnist_root):
+    """Offline KD + an AT term: the frozen teacher stays as loaded, the
+    student learns identically on both ranks."""
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    config = 'tests/fixtures/tiny_offline_kd_at_recorded_fashion_mnist.py'
+    torch.manual_seed(0)
+    teacher = MODELS.build(Config.fromfile(config).model.teacher)
+    torch.save(dict(state_dict=teacher.state_dict()), tmp_path / 't.pth')
+    launch(['bash', 'tools/dist_train.sh', config, '2'], tmp_path / 'run',
+           fashion_mnist_root, f"model.teacher_ckpt={tmp_path / 't.pth'}")
+    rank0, rank1 = rank_records(tmp_path / 'run', 2)
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+        if key.startswith('teacher.'):
+            assert torch.equal(value, teacher.state_dict()[key[8:]]), key
+    assert any(not torch.equal(value, rank0['at_start'][key])
+               for key, value in rank0['state_dict'].items()
+               if key.startswith('student.') and key.endswith('weight'))
+
+
 def test_bfloat16_autocast_runs_on_two_ranks(tmp_path, fashion_mnist_root):
     launch(['bash', 'tools/dist_train.sh', CONFIG, '2', '--amp'], tmp_path,
            fashion_mnist_root, 'train_dataloader.batch_size=16',
