@@ -2,36 +2,26 @@
 hooks, added to the target's loss, connectors owned and stepped by the
 target network's optimizer."""
 import copy
+import functools
 
 import pytest
 import torch
+from mmengine.config import Config
 from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
 
 from switokd_mm.models.losses import ATLoss, FitNetLoss
 from tests.conftest import make_batch
 
-STUDENT = dict(
-    type='ImageClassifier',
-    backbone=dict(
-        type='CifarResNet', depth=8, base_channels=2, in_channels=1),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=10, in_channels=8))
-TEACHER = dict(
-    type='ImageClassifier',
-    backbone=dict(type='WideResNet', depth=10, widen_factor=1, in_channels=1),
-    neck=dict(type='GlobalAveragePooling'),
-    head=dict(type='LinearClsHead', num_classes=10, in_channels=64))
-TERMS = [
-    dict(
-        source='teacher.backbone.stages.2',
-        target='student.backbone.layer3',
-        loss=dict(type='FitNetLoss', loss_weight=1.0),
-        connector=dict(type='ConvConnector', in_channels=8, out_channels=64)),
-    dict(
-        source='teacher.backbone.stages.2',
-        target='student.backbone.layer3',
-        loss=dict(type='ATLoss', loss_weight=1000.0)),
-]
+#: the FitNet and AT terms of the Fashion-MNIST fixtures
+TERMS = Config.fromfile('tests/fixtures/fitnet_at_terms.py').fitnet_at_terms
+
+
+@functools.lru_cache()
+def tiny_pair() -> tuple:
+    """Student and teacher configs of the Fashion-MNIST fixtures (read in
+    a test: the config's mmpretrain base imports pkg_resources)."""
+    model = Config.fromfile('tests/fixtures/tiny_kdcl_fashion_mnist.py').model
+    return model.student, model.teacher
 
 
 def batch(size=4):
@@ -48,7 +38,8 @@ def optimizers(model, *names):
         dict(
             type='PerNetworkOptimWrapperConstructor',
             optim_wrapper_cfg={name: copy.deepcopy(sgd)
-                               for name in names}))(model)
+                               for name in names}))(
+                                   model)
 
 
 def switokd(**kwargs):
@@ -56,8 +47,8 @@ def switokd(**kwargs):
     model = MODELS.build(
         dict(
             type='SwitOKD',
-            student=STUDENT,
-            teacher=TEACHER,
+            student=tiny_pair()[0],
+            teacher=tiny_pair()[1],
             # G <= 2 always: learning mode, both networks learn
             threshold=dict(type='FixedThreshold', delta=2.0),
             distill_terms=TERMS,
@@ -91,8 +82,7 @@ def test_terms_are_added_to_the_students_loss_with_their_values():
 
     features = recorded(before.train(), data)
     connector = before.student.distill_connectors['fitnet_teacher']
-    fitnet = FitNetLoss()(connector(features['student']),
-                          features['teacher'])
+    fitnet = FitNetLoss()(connector(features['student']), features['teacher'])
     at = ATLoss(1000.0)(features['student'], features['teacher'])
     assert log_vars['student/loss_fitnet_teacher'].item() == pytest.approx(
         fitnet.item(), rel=1e-5)
@@ -129,13 +119,13 @@ def test_the_connector_is_the_students_and_is_stepped_by_its_optimizer():
 
 def test_offline_kd_takes_a_config_term(tmp_path):
     torch.manual_seed(0)
-    teacher = MODELS.build(TEACHER)
+    teacher = MODELS.build(tiny_pair()[1])
     torch.save(dict(state_dict=teacher.state_dict()), tmp_path / 't.pth')
     model = MODELS.build(
         dict(
             type='OfflineKD',
-            student=STUDENT,
-            teacher=TEACHER,
+            student=tiny_pair()[0],
+            teacher=tiny_pair()[1],
             teacher_ckpt=str(tmp_path / 't.pth'),
             distill_terms=TERMS[1:]))
     model.init_weights()
@@ -163,14 +153,12 @@ def test_bad_terms_are_named(term, message):
         MODELS.build(
             dict(
                 type='SwitOKD',
-                student=STUDENT,
-                teacher=TEACHER,
+                student=tiny_pair()[0],
+                teacher=tiny_pair()[1],
                 distill_terms=[term]))
 
 
 def test_export_leaves_the_connectors_out(tmp_path):
-    from mmengine.config import Config
-
     from tools.model_converters.export_student import export
     model, _ = switokd()
     stored = Config(
@@ -178,8 +166,8 @@ def test_export_leaves_the_connectors_out(tmp_path):
             default_scope='mmpretrain',
             model=dict(
                 type='SwitOKD',
-                student=STUDENT,
-                teacher=TEACHER,
+                student=tiny_pair()[0],
+                teacher=tiny_pair()[1],
                 distill_terms=TERMS)))
     torch.save(
         dict(state_dict=model.state_dict(), meta=dict(cfg=stored.pretty_text)),
@@ -187,4 +175,4 @@ def test_export_leaves_the_connectors_out(tmp_path):
     stem = export(str(tmp_path / 'fitnet.pth'), str(tmp_path / 'out'))
     weights = torch.load(f"{stem['student']}.pth", weights_only=True)
     assert weights['state_dict'].keys() == MODELS.build(
-        STUDENT).state_dict().keys()
+        tiny_pair()[0]).state_dict().keys()
