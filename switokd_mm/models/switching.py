@@ -59,6 +59,57 @@ def gap_statistics(student_logits: Tensor,
     return GapStatistics(*(value.mean() for value in per_sample))
 
 
+class GapExcess(NamedTuple):
+    """The two parts of E = G - (ds - dt), batch means (one-hot targets):
+    E = true + wrong, and the gate fires iff E exceeds delta - (ds - dt).
+
+    Attributes:
+        true: 2 * max(p_s(y) - p_t(y), 0), the student ahead on the label.
+        wrong: 2 * sum over k != y of max(p_t(k) - p_s(k), 0), the
+            teacher's wrong-class mass the student does not share.
+    """
+    true: Tensor
+    wrong: Tensor
+
+
+@torch.no_grad()
+def gap_excess(student_logits: Tensor,
+               teacher_logits: Tensor,
+               targets: Tensor,
+               tau: float = 1.0) -> GapExcess:
+    """The parts of the gate's excess E = G - (ds - dt) (docs/design.md
+    §1.4), at the label ``targets.argmax(1)`` (soft targets: their top
+    class, where the identity is approximate).
+
+    Args:
+        student_logits: (B, K).
+        teacher_logits: (B, K).
+        targets: target probabilities, (B, K).
+        tau: the temperature of :func:`gap_statistics`.
+    """
+    p_s = torch.softmax(student_logits.float() / tau, dim=1)
+    p_t = torch.softmax(teacher_logits.float() / tau, dim=1)
+    label = torch.zeros_like(p_s).scatter_(1, targets.argmax(1, True), 1.0)
+    ahead = 2 * ((p_s - p_t) * label).sum(1).clamp(min=0)
+    wrong = 2 * ((p_t - p_s).clamp(min=0) * (1 - label)).sum(1)
+    return GapExcess(true=ahead.mean(), wrong=wrong.mean())
+
+
+def gate_margin(gap: Tensor, delta: Tensor, ds: Tensor, dt: Tensor) -> Tensor:
+    """How close the gate is to firing: E / (delta - (ds - dt)) with
+    E = G - (ds - dt); it fires (G > delta) where this exceeds 1. Infinite
+    where delta - (ds - dt) <= 0 (then any E > 0 fires it); 0 for an
+    infinite delta.
+
+    Args:
+        gap, delta, ds, dt: the pair statistics and threshold (any shape).
+    """
+    excess, room = gap - (ds - dt), delta - (ds - dt)
+    safe = torch.where(room > 0, room, torch.ones_like(room))
+    return torch.where(room > 0, excess / safe,
+                       torch.full_like(room, float('inf')))
+
+
 def _safe_ratio(numerator: Tensor, denominator: Tensor) -> Tensor:
     """``numerator / denominator``, defined as 0 where the denominator is 0.
 

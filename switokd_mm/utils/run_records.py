@@ -1,5 +1,6 @@
 """Read the scalars a training run logged, from any visualizer backend."""
 import json
+import statistics
 from pathlib import Path
 from typing import Dict, List, Union
 
@@ -91,7 +92,9 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
         validations as ``best/<key>`` and its step (epoch) as
         ``best_step/<key>``, ``iterations``,
         ``expert_iterations``, ``expert_fraction``, ``switches``,
-        ``gap_mean`` and ``delta_mean``.
+        ``gap_mean``, ``delta_mean``, ``margin_median`` (the gate fires
+        above 1; nan for runs logged before the margin was), ``epochs`` and
+        ``epochs_without_pause``.
     """
     expert = stat_key('iter_expert')
     per_iter = {r['step']: r for r in records if expert in r}
@@ -120,4 +123,13 @@ def summarize_records(records: List[dict]) -> Dict[str, float]:
         values = [r[name] for r in per_iter.values() if name in r]
         summary[f'{key}_mean'] = (
             sum(values) / len(values) if values else float('nan'))
+    margin = stat_key('iter_margin')
+    margins = [r[margin] for r in per_iter.values() if margin in r]
+    summary['margin_median'] = (
+        statistics.median(margins) if margins else float('nan'))
+    fraction = stat_key('expert_fraction')
+    per_epoch = {r['step']: r[fraction] for r in records if fraction in r}
+    summary['epochs'] = len(per_epoch)
+    summary['epochs_without_pause'] = sum(
+        1 for share in per_epoch.values() if share == 0)
     return summary

@@ -21,8 +21,15 @@ def logged(records, key):
 def test_switching_figure_data_match_the_log(straight_run):
     records = load_records(straight_run)
     fig = make_figures(records)['switching']
-    top, bar = fig.axes
+    top, margin, bar = fig.axes
     lines = {line.get_label(): line for line in top.lines}
+    # the gate's margin beneath, clipped at the panel's top, and the line
+    # at 1 above which the gate fires
+    under = {line.get_label(): line for line in margin.lines}
+    np.testing.assert_allclose(
+        under['gate margin'].get_ydata(),
+        np.minimum(logged(records, 'switokd/iter_margin'), 3.0))
+    assert list(under['fires above 1'].get_ydata()) == [1.0, 1.0]
     np.testing.assert_allclose(lines['G (distillation gap)'].get_ydata(),
                                logged(records, 'switokd/iter_gap'))
     np.testing.assert_allclose(lines['δ (threshold)'].get_ydata(),

@@ -4,6 +4,7 @@ import json
 import math
 import os
 import signal
+import statistics
 import subprocess
 import sys
 
@@ -318,3 +319,32 @@ def test_logged_switching_values_are_window_means(straight_run):
             assert line[f'switokd/{name}'] == pytest.approx(
                 sum(exact[step][f'switokd/iter_{name}']
                     for step in window) / len(window)), (line['step'], name)
+
+
+def test_a_run_whose_gate_never_fires_says_so_each_epoch(
+        tmp_path, fashion_mnist_root):
+    """delta = 2 (G <= 2 always): the margin is logged and each epoch's
+    log says the networks trained as DML."""
+    run_train(tmp_path, fashion_mnist_root, 'never', '--cfg-options',
+              'model.threshold.delta=2.0', 'train_cfg.max_epochs=2')
+    log = next(tmp_path.glob('*/*.log')).read_text()
+    assert log.count('trained as DML this epoch; gate margin median') == 2
+    margins = [
+        line['switokd/iter_margin'] for line in load_records(tmp_path)
+        if 'switokd/iter_margin' in line
+    ]
+    assert len(margins) == 16 and max(margins) < 1
+    from tools.analysis.summarize_run import format_summary
+    summary = summarize(load_records(tmp_path))
+    assert summary['epochs_without_pause'] == summary['epochs'] == 2
+    assert f"gate margin median {statistics.median(margins):.2f} (the gate " \
+        'fires above 1.0); epochs without a pause: 2 of 2' in format_summary(
+            str(tmp_path), summary)
+
+
+def test_a_run_that_switches_says_no_dml_epoch(straight_run):
+    log = next(straight_run.glob('*/*.log')).read_text()
+    fractions = epoch_fractions(straight_run)
+    assert log.count('trained as DML this epoch') == sum(
+        1 for share in fractions.values() if share == 0)
+    assert any(share > 0 for share in fractions.values())

@@ -87,15 +87,41 @@ def epoch_series(records: List[dict], suffix: str) -> Dict[str, tuple]:
     }
 
 
+#: the margin panel's upper limit: an infinite margin (the gate fires at
+#: any gap) is drawn there
+MARGIN_TOP = 3.0
+
+
+def margin_panel(ax, series: Series, pairs: List[str]) -> None:
+    """Each pair's gate margin, E / (delta - (ds - dt)), against the line
+    at 1 above which the gate fires."""
+    for pair in pairs:
+        if 'margin' in series[pair]:
+            steps, margins = series[pair]['margin']
+            ax.plot(
+                steps,
+                np.minimum(margins, MARGIN_TOP),
+                lw=1,
+                label=f'{pair}: gate margin' if pair else 'gate margin')
+    ax.axhline(1.0, color='black', lw=0.8, ls='--', label='fires above 1')
+    ax.set_ylim(0, MARGIN_TOP)
+    ax.set_ylabel('margin')
+    ax.legend(loc='upper right', fontsize='small', ncol=2)
+    ax.grid(alpha=0.3)
+
+
 def switching_figure(series: Series) -> Figure:
-    """Statistics over iterations with one mode bar per pair beneath."""
+    """Statistics over iterations, the gate's margin beneath (when logged)
+    and one mode bar per pair."""
     pairs = sorted(p for p in series if 'expert' in series[p])
+    with_margin = any('margin' in series[p] for p in pairs)
+    heights = [6] + [2] * with_margin + [1] * len(pairs)
     fig, axes = plt.subplots(
-        1 + len(pairs),
+        len(heights),
         1,
         sharex=True,
-        figsize=(10, 4 + 0.6 * len(pairs)),
-        gridspec_kw=dict(height_ratios=[6] + [1] * len(pairs)))
+        figsize=(10, 4 + 1.2 * with_margin + 0.6 * len(pairs)),
+        gridspec_kw=dict(height_ratios=heights))
     top = axes[0]
     for pair in pairs:
         for stat, label in STAT_LABELS.items():
@@ -113,7 +139,9 @@ def switching_figure(series: Series) -> Figure:
     top.set_ylim(-0.05, 2.05 + 0.25 * rows)
     top.legend(loc='upper center', ncol=len(STAT_LABELS), fontsize='small')
     top.grid(alpha=0.3)
-    for ax, pair in zip(axes[1:], pairs):
+    if with_margin:
+        margin_panel(axes[1], series, pairs)
+    for ax, pair in zip(axes[1 + with_margin:], pairs):
         steps, modes = series[pair]['expert']
         ax.imshow(
             modes[np.newaxis, :],

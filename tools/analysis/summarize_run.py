@@ -10,6 +10,7 @@ Reads the run's scalars with :func:`switokd_mm.utils.load_records`
 is read whole, or TensorBoard events).
 """
 import argparse
+import math
 from typing import Dict
 
 from switokd_mm.utils import load_records, summarize_records
@@ -29,6 +30,11 @@ def format_summary(work_dir: str, summary: Dict[str, float]) -> str:
                  f"{summary['switches']} switches")
     lines.append(f"  mean gap G {summary['gap_mean']:.3f} vs mean threshold "
                  f"delta {summary['delta_mean']:.3f}")
+    if not math.isnan(summary['margin_median']):
+        lines.append(f"  gate margin median {summary['margin_median']:.2f} "
+                     f"(the gate fires above 1.0); epochs without a pause: "
+                     f"{summary['epochs_without_pause']} of "
+                     f"{summary['epochs']}")
     return '\n'.join(lines)
 
 

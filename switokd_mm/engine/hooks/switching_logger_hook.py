@@ -1,5 +1,6 @@
 """Logs what the switching did: per iteration and per epoch."""
-from typing import Dict, Optional
+import statistics
+from typing import Dict, List, Optional
 
 import torch
 from mmengine.hooks import Hook
@@ -28,6 +29,10 @@ class SwitchingLoggerHook(Hook):
     logs them. G, delta, ds, dt and the mode also reach the
     MessageHub (``train/switokd/*``) as the model's log variables.
 
+    At the end of an epoch in which a pair never switched to expert mode, a
+    warning says the networks trained as DML, with the median of the gate's
+    margin (``iter_margin``: it fires above 1).
+
     Args:
         interval: write per-iteration scalars every ``interval`` iterations.
     """
@@ -40,6 +45,8 @@ class SwitchingLoggerHook(Hook):
                 f'{interval}')
         self.interval = interval
         self._epoch_start: Optional[Dict[str, torch.Tensor]] = None
+        # each pair's gate margins in this epoch (since a resume)
+        self._margins: Dict[Optional[str], List[float]] = {}
 
     def before_train_epoch(self, runner) -> None:
         if self._epoch_start is None:
@@ -60,10 +67,13 @@ class SwitchingLoggerHook(Hook):
                          batch_idx: int,
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        if not self.every_n_train_iters(runner, self.interval):
-            return
-        scalars = _switching_model(runner).iteration_scalars()
-        if scalars:
+        model = _switching_model(runner)
+        scalars = model.iteration_scalars()
+        for owner in model.pair_names:
+            margin = scalars.get(stat_key('iter_margin', owner))
+            if margin is not None:
+                self._margins.setdefault(owner, []).append(margin)
+        if scalars and self.every_n_train_iters(runner, self.interval):
             runner.visualizer.add_scalars(scalars, step=runner.iter + 1)
 
     def after_train_epoch(self, runner) -> None:
@@ -83,6 +93,7 @@ class SwitchingLoggerHook(Hook):
         # mmengine's validation metrics; a MessageHub scalar would be re-logged
         # with every later iteration log.
         runner.visualizer.add_scalars(summary, step=runner.epoch + 1)
+        margins, self._margins = self._margins, {}
         for owner, n_expert, n_switches in zip(owners, expert, switches):
             label = f' {owner}' if owner else ''
             runner.logger.info(
@@ -90,6 +101,13 @@ class SwitchingLoggerHook(Hook):
                 f'{int(n_expert)}/{iters} iterations '
                 f'({100 * int(n_expert) / iters:.1f}%), {int(n_switches)} '
                 f'switches')
+            if int(n_expert) == 0 and margins.get(owner):
+                runner.logger.warning(
+                    f'SwitOKD epoch {runner.epoch + 1}{label}: the gate never '
+                    f'fired, so the networks trained as DML this epoch; gate '
+                    f'margin median {statistics.median(margins[owner]):.2f}, '
+                    f'it fires above 1.0 (docs/method.md: when the gate '
+                    f'fires)')
 
 
 def logs_switching(model) -> bool:

@@ -12,7 +12,7 @@ from torch import Tensor
 
 from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
-from ..switching import expert_gate, gap_statistics
+from ..switching import expert_gate, gap_excess, gap_statistics, gate_margin
 from ..utils import (HostDecision, average_over_ranks, check_hyper_parameters,
                      load_norm_buffers, norm_buffers, read_decision,
                      update_learners)
@@ -163,25 +163,20 @@ class MultiSwitOKD(MultiNetworkModel):
             if len(self.pairs) > 1 else None
         self._last_decision = (host, paused_log)
         log_vars.update(
-            switching_log(self.pair_names, host.stats, host.deltas,
-                          host.triggered, paused_log))
+            switching_log(self.pair_names, host, paused_log))
         return log_vars
 
     def iteration_scalars(self) -> Dict[str, float]:
         """The last training iteration's exact decisions as the scalars
         ``SwitchingLoggerHook`` writes: ``switokd/[<pair>/]iter_<stat>``
-        for G, delta, ds, dt and expert (and ``iter_paused`` per teacher of
-        a multi-network model); empty before the first iteration."""
+        for G, delta, ds, dt, expert and the gate's margin and excess parts
+        (and ``iter_paused`` per teacher of a multi-network model); empty
+        before the first iteration."""
         if self._last_decision is None:
             return {}
         host, paused = self._last_decision
         return switching_log(
-            self.pair_names,
-            host.stats,
-            host.deltas,
-            host.triggered,
-            paused,
-            stat_prefix='iter_')
+            self.pair_names, host, paused, stat_prefix='iter_')
 
     def switching_counters(self) -> Dict[str, Tensor]:
         """Iterations, expert iterations and switches so far (each pair's,
@@ -200,11 +195,13 @@ class MultiSwitOKD(MultiNetworkModel):
 
     def _pair_statistics(self, logits: Dict[str, Tensor],
                          targets: Tensor) -> Tensor:
-        """(pairs, 3) float32 G, ds, dt, averaged over ranks."""
+        """(pairs, 5) float32 G, ds, dt and the two parts of the gate's
+        excess (:func:`gap_excess`), averaged over ranks."""
         stats = torch.stack([
-            torch.stack(
-                gap_statistics(logits[s].detach(), logits[t].detach(), targets,
-                               self.gap_tau)) for t, s in self.pairs
+            torch.stack([
+                *gap_statistics(logits[s], logits[t], targets, self.gap_tau),
+                *gap_excess(logits[s], logits[t], targets, self.gap_tau)
+            ]) for t, s in self.pairs
         ])
         return average_over_ranks(stats, targets.size(0))
 
@@ -212,13 +209,16 @@ class MultiSwitOKD(MultiNetworkModel):
                 logits: Dict[str, Tensor]) -> Tuple[Tensor, HostDecision]:
         """Each pair's mode, on the device and, with the values to log, on
         the host (read in one transfer)."""
-        gap, ds, dt = stats.unbind(1)
+        gap, ds, dt, excess_true, excess_wrong = stats.unbind(1)
         deltas = self.threshold(gap, ds, dt, self.num_iters)
         decided = expert_gate(gap, deltas, ds, dt, self.require_teacher_ahead)
+        diagnostics = torch.stack([
+            gate_margin(gap, deltas, ds, dt), excess_true, excess_wrong
+        ], 1)
         finite = torch.stack(
             [torch.isfinite(z.detach()).all() for z in logits.values()])
-        return decided, read_decision(stats, deltas, decided, finite,
-                                      type(self).__name__)
+        return decided, read_decision(stats[:, :3], deltas, decided, finite,
+                                      type(self).__name__, diagnostics)
 
     def _pause(self, triggered: List[bool], logits: Dict[str, Tensor],
                saved_norms: Dict[str, dict]) -> List[str]:

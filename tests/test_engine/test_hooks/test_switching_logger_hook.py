@@ -90,3 +90,25 @@ def test_requires_a_switching_model():
 def test_bad_interval():
     with pytest.raises(ValueError, match='interval'):
         SwitchingLoggerHook(interval=0)
+
+
+@pytest.mark.parametrize('expert, warned', [(0, True), (2, False)])
+def test_an_epoch_without_a_pause_is_said_with_the_margin_median(
+        caplog, expert, warned):
+    hook = SwitchingLoggerHook(interval=100)
+    model = SwitchingModel()
+    runner = fake_runner(model)
+    hook.before_train_epoch(runner)
+    for it, margin in enumerate((0.2, 0.5, 0.3)):
+        runner.iter = it
+        model.last = dict(scalars(0.0), **{'switokd/iter_margin': margin})
+        hook.after_train_iter(runner, it, outputs={})
+    model.counters = SwitchingModel(3, expert, 0).counters
+    with caplog.at_level(logging.INFO, logger='test'):
+        hook.after_train_epoch(runner)
+    said = [
+        r.getMessage() for r in caplog.records if 'as DML' in r.getMessage()
+    ]
+    assert bool(said) == warned
+    if warned:
+        assert 'gate margin median 0.30, it fires above 1.0' in said[0]

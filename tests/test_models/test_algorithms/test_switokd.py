@@ -212,11 +212,29 @@ def test_the_model_reports_its_switching_without_parsing_log_keys():
     model, optim = build(torch.zeros(K, K), CONFIDENT_RIGHT)
     assert model.iteration_scalars() == {}
     log_vars = model.train_step(make_batch(INPUTS, LABELS), optim)
+    stats = ('gap', 'delta', 'ds', 'dt', 'expert', 'margin', 'excess_true',
+             'excess_wrong')
     assert model.iteration_scalars() == {
         f'switokd/iter_{stat}': log_vars[f'switokd/{stat}']
-        for stat in ('gap', 'delta', 'ds', 'dt', 'expert')
+        for stat in stats
     }
     counters = model.switching_counters()
     assert int(counters['num_iters']) == 1
     assert int(counters['num_expert_iters'].sum()) == int(
         log_vars['switokd/expert'])
+
+
+@pytest.mark.parametrize('student_w', [CONFIDENT_WRONG, torch.zeros(K, K)])
+def test_the_gate_margin_and_its_parts(student_w):
+    """margin = (G - (ds - dt)) / (delta - (ds - dt)), above 1 exactly when
+    G > delta; G - (ds - dt) = excess_true + excess_wrong (one-hot labels);
+    values from the log against the logged statistics."""
+    model, optim = build(student_w, CONFIDENT_RIGHT)
+    log = model.train_step(make_batch(INPUTS, LABELS), optim)
+    gap, delta, ds, dt = (log[f'switokd/{k}']
+                          for k in ('gap', 'delta', 'ds', 'dt'))
+    assert log['switokd/margin'] == pytest.approx(
+        (gap - (ds - dt)) / (delta - (ds - dt)), rel=1e-5, abs=1e-5)
+    assert (log['switokd/margin'] > 1) == (gap > delta)
+    assert log['switokd/excess_true'] + log['switokd/excess_wrong'] == \
+        pytest.approx(gap - (ds - dt), abs=1e-5)
