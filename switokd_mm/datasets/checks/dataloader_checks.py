@@ -54,7 +54,10 @@ def build_loop(build: Callable[[Any], Any], loop: Any, dataloader_cfg: Any,
         raise ValueError(empty_dataset_message(name, described)) from error
 
 
-def check_dataloader(dataloader, model: nn.Module, name: str) -> None:
+def check_dataloader(dataloader,
+                     model: nn.Module,
+                     name: str,
+                     read_all_headers: bool = True) -> None:
     """Raise if ``dataloader``'s dataset is empty, it yields no batch, holds
     a label outside ``[0, num_classes)`` of ``model`` or an image that
     cannot be loaded, or its images load with different channel counts
@@ -64,6 +67,7 @@ def check_dataloader(dataloader, model: nn.Module, name: str) -> None:
         dataloader: a built ``torch.utils.data.DataLoader``.
         model: the model it feeds.
         name: the dataloader's config field, for the messages.
+        read_all_headers: see :func:`check_images`.
 
     Raises:
         ValueError: naming the dataloader and the dataset, sample or sizes.
@@ -82,7 +86,7 @@ def check_dataloader(dataloader, model: nn.Module, name: str) -> None:
             f'drops a last incomplete batch); an epoch would train or test '
             f'nothing. Use a smaller batch_size or drop_last=False.')
     check_labels(dataset, model, name)
-    check_images(dataset, name)
+    check_images(dataset, name, read_all_headers)
 
 
 def empty_dataset_message(name: str, datasets: str) -> str:

@@ -22,7 +22,7 @@ DECODED_SAMPLE = 256
 HeaderKind = Tuple[str, str, bool]
 
 
-def check_images(dataset, name: str) -> None:
+def check_images(dataset, name: str, read_all_headers: bool = True) -> None:
     """Raise before the first iteration on an image file that the pipeline
     cannot load, or on images that load with different channel counts
     (e.g. grey and colour files with ``color_type='unchanged'``: a batch of
@@ -46,12 +46,15 @@ def check_images(dataset, name: str) -> None:
     the page cache, ~200 us after evicting them from it (a virtual disk),
     so ImageNet's 1.28 M training files take 1-1.5 min (cached) to ~4 min
     on one process (divided by the number of ranks), longer on network
-    storage; plus ~1.3 ms per decoded file. There is no switch to skip the
-    scan.
+    storage; plus ~1.3 ms per decoded file. ``read_all_headers=False``
+    skips the header scan.
 
     Args:
         dataset: a built dataset.
         name: the dataloader's config field, for the messages.
+        read_all_headers: False decodes the sample only, without reading
+            every file's header (for a large dataset on slow storage:
+            ``data_checks = dict(read_all_headers=False)`` in a config).
 
     Raises:
         UnreadableImageError: naming the dataloader and the file; a loader
@@ -61,7 +64,9 @@ def check_images(dataset, name: str) -> None:
     """
     rank, world_size = get_dist_info()
     try:
-        found = ('channels', _channel_counts(dataset, name, rank, world_size))
+        found = ('channels',
+                 _channel_counts(dataset, name, rank, world_size,
+                                 read_all_headers))
     except (UnreadableImageError, ValueError) as error:
         found = ('error', (type(error), str(error)))
     everyone = all_gather_object(found) if world_size > 1 else [found]
@@ -82,8 +87,8 @@ def check_images(dataset, name: str) -> None:
             f"or 'grayscale' (1).")
 
 
-def _channel_counts(dataset, name: str, rank: int,
-                    world_size: int) -> Dict[int, Tuple[str, str]]:
+def _channel_counts(dataset, name: str, rank: int, world_size: int,
+                    read_all_headers: bool) -> Dict[int, Tuple[str, str]]:
     """Channel count -> (a file that loads with it, the loader's
     color_type), over this rank's share of the files of every leaf
     dataset."""
@@ -93,7 +98,8 @@ def _channel_counts(dataset, name: str, rank: int,
         if load is None or len(leaf) == 0:
             continue
         local = _reads_local_files(load, leaf.get_data_info(0)['img_path'])
-        for info in _files_to_decode(leaf, local, rank, world_size):
+        for info in _files_to_decode(leaf, local and read_all_headers, rank,
+                                     world_size):
             count = _loaded_channels(load, info, name)
             if count is not None:
                 channels.setdefault(count, (info['img_path'], load.color_type))

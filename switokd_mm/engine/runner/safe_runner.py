@@ -58,7 +58,8 @@ class SafeRunner(Runner):
     - An empty dataset or epoch, labels outside ``[0, num_classes)``,
       unreadable image files and images with different channel counts
       stop the run before training (:func:`build_loop`,
-      :func:`check_dataloader`).
+      :func:`check_dataloader`; ``data_checks = dict(read_all_headers=
+      False)`` skips reading every image file's header).
 
     Config: ``runner_type = 'SafeRunner'`` (set by switokd_mm's runtime
     configs; tools/train.py and tools/test.py use it by default).
@@ -103,8 +104,18 @@ class SafeRunner(Runner):
         if isinstance(loop, BaseLoop):
             return loop
         loop = build_loop(build, loop, getattr(self, f'_{name}'), name)
-        check_dataloader(loop.dataloader, self.model, name)
+        check_dataloader(loop.dataloader, self.model, name,
+                         **self._data_check_options())
         return loop
+
+    def _data_check_options(self) -> dict:
+        """The config's ``data_checks`` (``read_all_headers``), checked."""
+        options = dict(self.cfg.get('data_checks') or {})
+        unknown = set(options) - {'read_all_headers'}
+        if unknown:
+            raise ValueError(f'data_checks: unknown options {sorted(unknown)}'
+                             f'; the one option is read_all_headers')
+        return options
 
     def build_train_loop(self, loop) -> BaseLoop:
         return self._checked(super().build_train_loop, loop,

@@ -102,7 +102,7 @@ def loader_cfg(root, ann_file='', serialize_data=True, **load_args):
             ]))
 
 
-def train(tmp_path, dataloader):
+def train(tmp_path, dataloader, **extra):
     """tools/train.py's runner (SafeRunner) trained for one epoch."""
     cfg = Config(
         dict(
@@ -112,7 +112,8 @@ def train(tmp_path, dataloader):
             train_dataloader=dataloader,
             train_cfg=dict(by_epoch=True, max_epochs=1),
             optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
-            default_scope='mmpretrain'))
+            default_scope='mmpretrain',
+            **extra))
     cli.build_runner(cfg).train()
 
 
@@ -233,3 +234,19 @@ def test_ranks_share_the_files_and_raise_what_any_rank_found(
                             lambda mine, found=found: [mine, found])
         with pytest.raises(error, match=message):
             image_checks.check_images(dataset, 'train_dataloader')
+
+
+def test_the_header_scan_can_be_switched_off(tmp_path, monkeypatch):
+    """data_checks = dict(read_all_headers=False): only the decoded sample
+    is checked (a garbage file outside it is not found before training);
+    an unknown option is an error."""
+    root = tmp_path / 'data'
+    write_images(root, {f'a/{i}.png': 'RGB' for i in range(5)})
+    (root / 'a' / '2_garbage.png').write_bytes(b'\x89PNG but not one')
+    monkeypatch.setattr(image_checks, 'DECODED_SAMPLE', 2)  # files 0 and 5
+    check_dataloader(
+        built(loader_cfg(root)), Head(), 'val_dataloader',
+        read_all_headers=False)
+    with pytest.raises(ValueError, match='unknown options .*read_al_headers'):
+        train(tmp_path, loader_cfg(root),
+              data_checks=dict(read_al_headers=False))
