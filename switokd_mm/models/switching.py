@@ -26,6 +26,41 @@ class GapStatistics(NamedTuple):
 
 
 @torch.no_grad()
+def gap_probabilities(logits: Tensor, tau: float = 1.0) -> Tensor:
+    """``softmax(z / tau)`` in float32 whatever the logits' dtype (so that
+    mixed precision does not move the switch), without autograd: what
+    :func:`gap_statistics` and :func:`gap_excess` measure.
+
+    Args:
+        logits: (B, K).
+        tau: the temperature.
+    """
+    return torch.softmax(logits.float() / tau, dim=1)
+
+
+def distances(p_s: Tensor,
+              p_t: Tensor,
+              targets: Tensor,
+              reduce: bool = True) -> GapStatistics:
+    """G, ds and dt from the two networks' probabilities
+    (:func:`gap_probabilities`).
+
+    Args:
+        p_s: the student's probabilities, (B, K).
+        p_t: the teacher's probabilities, (B, K).
+        targets: target probabilities (one-hot or soft labels), (B, K).
+        reduce: False gives each sample's distances, shape (B,) each.
+    """
+    y = targets.float()
+    per_sample = GapStatistics(
+        gap=(p_s - p_t).abs().sum(dim=1),
+        ds=(p_s - y).abs().sum(dim=1),
+        dt=(p_t - y).abs().sum(dim=1))
+    if not reduce:
+        return per_sample
+    return GapStatistics(*(value.mean() for value in per_sample))
+
+
 def gap_statistics(student_logits: Tensor,
                    teacher_logits: Tensor,
                    targets: Tensor,
@@ -44,19 +79,11 @@ def gap_statistics(student_logits: Tensor,
 
     Returns:
         GapStatistics: the three batch means (or per-sample distances),
-        computed in float32 whatever the logits' dtype so that mixed
-        precision does not move the switch.
+        computed in float32 (:func:`gap_probabilities`).
     """
-    p_s = torch.softmax(student_logits.float() / tau, dim=1)
-    p_t = torch.softmax(teacher_logits.float() / tau, dim=1)
-    y = targets.float()
-    per_sample = GapStatistics(
-        gap=(p_s - p_t).abs().sum(dim=1),
-        ds=(p_s - y).abs().sum(dim=1),
-        dt=(p_t - y).abs().sum(dim=1))
-    if not reduce:
-        return per_sample
-    return GapStatistics(*(value.mean() for value in per_sample))
+    return distances(
+        gap_probabilities(student_logits, tau),
+        gap_probabilities(teacher_logits, tau), targets, reduce)
 
 
 class GapExcess(NamedTuple):
@@ -72,23 +99,16 @@ class GapExcess(NamedTuple):
     wrong: Tensor
 
 
-@torch.no_grad()
-def gap_excess(student_logits: Tensor,
-               teacher_logits: Tensor,
-               targets: Tensor,
-               tau: float = 1.0) -> GapExcess:
+def gap_excess(p_s: Tensor, p_t: Tensor, targets: Tensor) -> GapExcess:
     """The parts of the gate's excess E = G - (ds - dt) (docs/design.md
     §1.4), at the label ``targets.argmax(1)`` (soft targets: their top
     class, where the identity is approximate).
 
     Args:
-        student_logits: (B, K).
-        teacher_logits: (B, K).
+        p_s: the student's probabilities (:func:`gap_probabilities`).
+        p_t: the teacher's probabilities.
         targets: target probabilities, (B, K).
-        tau: the temperature of :func:`gap_statistics`.
     """
-    p_s = torch.softmax(student_logits.float() / tau, dim=1)
-    p_t = torch.softmax(teacher_logits.float() / tau, dim=1)
     label = torch.zeros_like(p_s).scatter_(1, targets.argmax(1, True), 1.0)
     ahead = 2 * ((p_s - p_t) * label).sum(1).clamp(min=0)
     wrong = 2 * ((p_t - p_s).clamp(min=0) * (1 - label)).sum(1)

@@ -12,7 +12,8 @@ from torch import Tensor
 
 from switokd_mm.log_keys import switching_log
 from ..losses import distillation_kl
-from ..switching import expert_gate, gap_excess, gap_statistics, gate_margin
+from ..switching import (distances, expert_gate, gap_excess, gap_probabilities,
+                         gate_margin)
 from ..utils import (HostDecision, average_over_ranks, check_hyper_parameters,
                      load_norm_buffers, norm_buffers, read_decision,
                      update_learners)
@@ -197,10 +198,15 @@ class MultiSwitOKD(MultiNetworkModel):
                          targets: Tensor) -> Tensor:
         """(pairs, 5) float32 G, ds, dt and the two parts of the gate's
         excess (:func:`gap_excess`), averaged over ranks."""
+        # each network's probabilities once, whatever its number of pairs
+        probs = {
+            name: gap_probabilities(z.detach(), self.gap_tau)
+            for name, z in logits.items()
+        }
         stats = torch.stack([
             torch.stack([
-                *gap_statistics(logits[s], logits[t], targets, self.gap_tau),
-                *gap_excess(logits[s], logits[t], targets, self.gap_tau)
+                *distances(probs[s], probs[t], targets),
+                *gap_excess(probs[s], probs[t], targets)
             ]) for t, s in self.pairs
         ])
         return average_over_ranks(stats, targets.size(0))
