@@ -144,7 +144,7 @@ def load_network_weights(network: nn.Module,
     return checkpoint
 
 
-def run_differences(saved: dict, current: dict) -> List[str]:
+def run_differences(saved: dict, current: dict) -> Dict[str, str]:
     """What differs between the run facts of a checkpoint and this run.
 
     Args:
@@ -152,15 +152,16 @@ def run_differences(saved: dict, current: dict) -> List[str]:
         current: the same facts of this run.
 
     Returns:
-        list[str]: one ``'<fact>: <saved> in the checkpoint, <current>
+        dict: fact -> ``'<fact>: <saved> in the checkpoint, <current>
         now'`` per difference (facts unknown on either side are skipped).
     """
-    return [
-        f'{fact.replace("_", " ")}: {saved[fact]} in the checkpoint, '
-        f'{current[fact]} now' for fact in RUN_FACTS
+    return {
+        fact: f'{fact.replace("_", " ")}: {saved[fact]} in the checkpoint, '
+        f'{current[fact]} now'
+        for fact in RUN_FACTS
         if saved.get(fact) is not None and current.get(fact) is not None
         and saved[fact] != current[fact]
-    ]
+    }
 
 
 def is_mid_epoch(meta: dict, saved: dict) -> Optional[bool]:

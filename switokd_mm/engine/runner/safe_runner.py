@@ -225,22 +225,20 @@ class SafeRunner(Runner):
                 f'Resuming from {filename} with settings that differ from '
                 f'the checkpoint\'s:\n' + '\n'.join(changed))
 
-    def _check_run_facts(self, filename: str, differences: List[str],
+    def _check_run_facts(self, filename: str, differences: Dict[str, str],
                          meta: dict, saved: dict) -> None:
         """Refuse a resume whose run differs where the counters or the
         learning rates could not continue; log the other differences."""
-        what = '; '.join(differences)
+        what = '; '.join(differences.values())
         scaled = bool((self.auto_scale_lr or {}).get('enable'))
-        world = any(d.startswith('world size') for d in differences)
-        batches = any(d.startswith('iters per epoch') for d in differences)
         reason = None
         if is_mid_epoch(meta, saved):
             reason = 'inside an epoch'
-        elif batches:
+        elif 'iters_per_epoch' in differences:
             # the iteration counter and the iteration-based schedules
             # (param_scheduler state) count the checkpoint's batches
             reason = 'with another number of batches per epoch'
-        elif world and not scaled:
+        elif 'world_size' in differences and not scaled:
             reason = 'without auto_scale_lr'
         if reason:
             raise RuntimeError(
