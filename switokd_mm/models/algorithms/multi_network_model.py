@@ -11,7 +11,7 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from ..distill import FeatureRecorder, build_terms, term_losses
+from ..distill import FeatureRecorder, build_terms, recorded_paths, term_losses
 from ..utils import check_optim_wrapper, soft_targets
 
 ROLES = ('teacher', 'student')
@@ -92,13 +92,7 @@ class MultiNetworkModel(BaseModel):
                              f'student first; got {self.eval_networks}')
         self.terms = build_terms(distill_terms or [], self.nets, owner)
         self.recorders = {
-            name:
-            FeatureRecorder(net, [
-                path for term in self.terms
-                for network, path in ((term.source, term.source_path),
-                                      (term.target, term.target_path))
-                if network == name
-            ], name)
+            name: FeatureRecorder(net, recorded_paths(self.terms, name), name)
             for name, net in self.nets.items()
         }
 

@@ -1,8 +1,9 @@
 from .connectors import ConvConnector
 from .recorders import FeatureRecorder
-from .terms import CONNECTORS, FeatureTerm, build_terms, term_losses
+from .terms import (CONNECTORS, FeatureTerm, build_terms, recorded_paths,
+                    term_losses)
 
 __all__ = [
     'CONNECTORS', 'ConvConnector', 'FeatureRecorder', 'FeatureTerm',
-    'build_terms', 'term_losses'
+    'build_terms', 'recorded_paths', 'term_losses'
 ]

@@ -100,6 +100,15 @@ def build_terms(specs: List[dict], networks: Dict[str, nn.Module],
     return terms
 
 
+def recorded_paths(terms: List[FeatureTerm], network: str) -> List[str]:
+    """The module paths of ``network`` whose outputs ``terms`` read."""
+    return [
+        path for term in terms
+        for side, path in ((term.source, term.source_path),
+                           (term.target, term.target_path)) if side == network
+    ]
+
+
 def term_losses(terms: List[FeatureTerm], learner: str,
                 features: Dict[str, Dict[str, Tensor]]) -> Dict[str, Tensor]:
     """The losses of the terms that train ``learner``, in float32.
