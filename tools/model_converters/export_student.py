@@ -39,7 +39,7 @@ from switokd_mm.checkpoint.fit_checks import check_weights_fit
 from switokd_mm.checkpoint.literal_config import (literal_config_text,
                                                   parse_literal_config)
 from switokd_mm.models.algorithms.multi_network_model import ROLES
-from switokd_mm.models.distill import CONNECTORS
+from switokd_mm.models.distill import TRAINING_ONLY
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -150,12 +150,13 @@ def network_config(cfg: Config, network: str) -> Config:
 def network_state_dict(state_dict: Dict[str, torch.Tensor],
                        network: str) -> Dict[str, torch.Tensor]:
     """The weights of ``network``, without its prefix and without the
-    connectors of its distillation terms (training-only modules)."""
+    connectors and loss modules of its distillation terms (training-only
+    modules)."""
     prefix = f'{network}.'
     weights = {
         k[len(prefix):]: v
         for k, v in state_dict.items() if k.startswith(prefix)
-        and not k[len(prefix):].startswith(f'{CONNECTORS}.')
+        and k[len(prefix):].split('.', 1)[0] not in TRAINING_ONLY
     }
     if not weights:
         raise KeyError(f'the checkpoint holds no {prefix}* weights')

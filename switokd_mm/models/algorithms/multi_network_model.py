@@ -11,7 +11,8 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
-from ..distill import FeatureRecorder, build_terms, recorded_paths, term_losses
+from ..distill import (FeatureRecorder, build_terms, needs_sample_idx,
+                       recorded_paths, sample_indices, term_losses)
 from ..utils import check_optim_wrapper, soft_targets
 
 ROLES = ('teacher', 'student')
@@ -72,7 +73,7 @@ class MultiNetworkModel(BaseModel):
         ]
         for name, spec in networks.items():
             if hasattr(self, name) or name in self.reserved_names + (
-                    'terms', 'recorders', 'classifiers'):
+                    'terms', 'recorders', 'classifiers', 'sample_idx'):
                 raise ValueError(f'{owner}: network name {name!r} is taken '
                                  f'by the model itself')
             self.add_module(
@@ -95,6 +96,9 @@ class MultiNetworkModel(BaseModel):
             name: FeatureRecorder(net, recorded_paths(self.terms, name), name)
             for name, net in self.nets.items()
         }
+        #: the last batch's dataset indices, kept for the terms that read
+        #: them (a memory bank); None otherwise
+        self.sample_idx: Optional[Tensor] = None
 
     @property
     def nets(self) -> Dict[str, nn.Module]:
@@ -118,6 +122,8 @@ class MultiNetworkModel(BaseModel):
         check_optim_wrapper(optim_wrapper, learning, type(self).__name__)
         data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
+        if needs_sample_idx(self.terms):
+            self.sample_idx = sample_indices(data_samples).to(inputs.device)
         logits = {}
         for name, net in self.nets.items():
             context = torch.no_grad() if name in self.frozen else \
@@ -131,10 +137,10 @@ class MultiNetworkModel(BaseModel):
         ``learner``, from the features recorded in the last
         :meth:`_forward_all` (``loss_<name>`` each; empty without terms).
         """
-        return term_losses(self.terms, learner, {
-            name: rec.outputs
-            for name, rec in self.recorders.items()
-        })
+        return term_losses(
+            self.terms, learner,
+            {name: rec.outputs
+             for name, rec in self.recorders.items()}, self.sample_idx)
 
     def forward(self,
                 inputs: Tensor,

@@ -1,9 +1,11 @@
 from .connectors import ConvConnector
 from .recorders import FeatureRecorder
-from .terms import (CONNECTORS, FeatureTerm, build_terms, recorded_paths,
-                    term_losses)
+from .terms import (CONNECTORS, LOSS_MODULES, TRAINING_ONLY, FeatureTerm,
+                    build_terms, needs_sample_idx, recorded_paths,
+                    sample_indices, term_losses)
 
 __all__ = [
-    'CONNECTORS', 'ConvConnector', 'FeatureRecorder', 'FeatureTerm',
-    'build_terms', 'recorded_paths', 'term_losses'
+    'CONNECTORS', 'LOSS_MODULES', 'TRAINING_ONLY', 'ConvConnector',
+    'FeatureRecorder', 'FeatureTerm', 'build_terms', 'needs_sample_idx',
+    'recorded_paths', 'sample_indices', 'term_losses'
 ]

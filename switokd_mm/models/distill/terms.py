@@ -12,18 +12,32 @@ A term::
 
 adds ``loss(connector(target features), source features)`` to the target
 network's loss (logged as ``<target>/loss_<name>``); the source's features
-are detached. The connector is a submodule of the target network
-(``distill_connectors.<name>``): its optimizer steps it, its DDP averages
-its gradients, checkpoints hold it, and export leaves it out.
-"""
-from typing import Dict, List, NamedTuple, Optional
+are detached. A recorded output that is a tuple (a backbone's or a neck's
+stage outputs) gives its last tensor.
 
+The learner owns what its terms train or keep: the connector is a
+submodule of the target network (``distill_connectors.<name>``), and so is
+a loss that has parameters or buffers (``distill_losses.<name>``: an
+embedding, a learned variance, a memory bank). The target's optimizer steps
+them, its DDP averages their gradients, checkpoints hold them, and export
+leaves them out (:data:`TRAINING_ONLY`). A loss that reads the samples'
+dataset indices (a memory bank) says so with ``needs_sample_idx = True``.
+"""
+from typing import Dict, List, NamedTuple, Optional, Sequence
+
+import torch
 import torch.nn as nn
 from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
 from torch import Tensor
 
 #: the submodule of a target network that holds its terms' connectors
 CONNECTORS = 'distill_connectors'
+#: the submodule of a target network that holds its terms' losses that
+#: have parameters or buffers
+LOSS_MODULES = 'distill_losses'
+#: submodules of a network that only training uses (export drops them)
+TRAINING_ONLY = (CONNECTORS, LOSS_MODULES)
 
 
 class FeatureTerm(NamedTuple):
@@ -90,14 +104,43 @@ def build_terms(specs: List[dict], networks: Dict[str, nn.Module],
         connector = None
         if spec.get('connector') is not None:
             connector = MODELS.build(spec['connector'])
-            holder = networks[target]
-            if not hasattr(holder, CONNECTORS):
-                holder.add_module(CONNECTORS, nn.ModuleDict())
-            getattr(holder, CONNECTORS)[name] = connector
+            _attach(networks[target], CONNECTORS, name, connector)
+        loss = MODELS.build(loss_cfg)
+        if any(True for _ in loss.parameters()) or any(
+                True for _ in loss.buffers()):
+            _attach(networks[target], LOSS_MODULES, name, loss)
         terms.append(
-            FeatureTerm(name, source, source_path, target, target_path,
-                        MODELS.build(loss_cfg), connector))
+            FeatureTerm(name, source, source_path, target, target_path, loss,
+                        connector))
     return terms
+
+
+def _attach(holder: nn.Module, group: str, name: str,
+            module: nn.Module) -> None:
+    """Make ``module`` the submodule ``<group>.<name>`` of ``holder``."""
+    if not hasattr(holder, group):
+        holder.add_module(group, nn.ModuleDict())
+    getattr(holder, group)[name] = module
+
+
+def needs_sample_idx(terms: List[FeatureTerm]) -> bool:
+    """Whether a term's loss reads the samples' dataset indices."""
+    return any(getattr(term.loss, 'needs_sample_idx', False) for term in terms)
+
+
+def sample_indices(data_samples: Sequence[DataSample]) -> Tensor:
+    """The samples' dataset indices (``sample_idx``, set by mmengine's
+    datasets and packed by ``PackInputs``), ``(B,)``.
+
+    Raises:
+        KeyError: a sample has no ``sample_idx``.
+    """
+    if any('sample_idx' not in sample for sample in data_samples):
+        raise KeyError(
+            'a distillation loss with a memory bank (e.g. CRDLoss) needs '
+            "each sample's dataset index: keep 'sample_idx' in PackInputs' "
+            'meta_keys')
+    return torch.tensor([sample.sample_idx for sample in data_samples])
 
 
 def recorded_paths(terms: List[FeatureTerm], network: str) -> List[str]:
@@ -109,14 +152,18 @@ def recorded_paths(terms: List[FeatureTerm], network: str) -> List[str]:
     ]
 
 
-def term_losses(terms: List[FeatureTerm], learner: str,
-                features: Dict[str, Dict[str, Tensor]]) -> Dict[str, Tensor]:
+def term_losses(terms: List[FeatureTerm],
+                learner: str,
+                features: Dict[str, Dict[str, Tensor]],
+                sample_idx: Optional[Tensor] = None) -> Dict[str, Tensor]:
     """The losses of the terms that train ``learner``, in float32.
 
     Args:
         terms: the model's terms.
         learner: the network whose terms are computed.
         features: recorded outputs per network and module path.
+        sample_idx: the samples' dataset indices, for the losses that
+            read them (:func:`needs_sample_idx`).
 
     Returns:
         dict: ``loss_<name>`` per term of ``learner``.
@@ -130,13 +177,18 @@ def term_losses(terms: List[FeatureTerm], learner: str,
         learned = learned.float()
         if term.connector is not None:
             learned = term.connector(learned)
+        extra = dict(sample_idx=sample_idx) if getattr(
+            term.loss, 'needs_sample_idx', False) else {}
         losses[f'loss_{term.name}'] = term.loss(learned,
-                                                source.detach().float())
+                                                source.detach().float(),
+                                                **extra)
     return losses
 
 
 def _tensor(outputs: Dict[str, Tensor], path: str, term: FeatureTerm):
     output = outputs.get(path)
+    if isinstance(output, (tuple, list)) and output:
+        output = output[-1]
     if not isinstance(output, Tensor):
         raise TypeError(
             f'distill term {term.name!r}: {path!r} gave '

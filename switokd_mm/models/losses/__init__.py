@@ -1,5 +1,5 @@
 from .distillation_losses import ce_with_distillation, with_feature_terms
-from .feature_losses import ATLoss, FitNetLoss, attention_map
+from .feature import ATLoss, FitNetLoss, attention_map
 from .kl_divergence import distillation_kl
 from .min_logit_ensemble import min_logit_ensemble
 
