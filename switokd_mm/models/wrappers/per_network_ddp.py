@@ -28,7 +28,10 @@ class PerNetworkDistributedDataParallel(MMSeparateDistributedDataParallel):
       apart whichever hooks a config lists (mmengine's default is False,
       relying on a ``SyncBuffersHook``);
     - CPU processes (gloo) get ``device_ids=None``, which torch requires
-      for CPU modules; mmengine's Runner passes the local rank's GPU.
+      for CPU modules; mmengine's Runner passes the local rank's GPU;
+    - buffers that a submodule keeps equal on every rank itself (named in
+      its ``synchronised_buffers``, e.g. a contrastive loss's memory of
+      every training sample) are not broadcast.
 
     Model code must call each network through its ``forward`` (e.g.
     ``net(inputs, data_samples, mode='predict')``): a wrapped network has
@@ -55,6 +58,13 @@ class PerNetworkDistributedDataParallel(MMSeparateDistributedDataParallel):
                  **kwargs) -> None:
         if get_device() != 'cpu':
             kwargs['device_ids'] = device_ids
+        # torch's (private) way to exempt buffers from DDP's broadcasts
+        exempt = DistributedDataParallel.\
+            _set_params_and_buffers_to_ignore_for_model
+        for network in module.children():
+            ignored = synchronised_buffers(network)
+            if ignored:
+                exempt(network, ignored)
         super().__init__(
             module,
             broadcast_buffers=broadcast_buffers,
@@ -64,6 +74,16 @@ class PerNetworkDistributedDataParallel(MMSeparateDistributedDataParallel):
             if isinstance(network, DistributedDataParallel):
                 network._register_state_dict_hook(_unwrapped_keys)
                 network._register_load_state_dict_pre_hook(_wrapped_keys)
+
+
+def synchronised_buffers(network: nn.Module) -> List[str]:
+    """Names of the buffers of ``network`` that its submodules keep equal on
+    every rank themselves (``synchronised_buffers`` attributes)."""
+    return [
+        f'{path}.{name}' if path else name
+        for path, module in network.named_modules()
+        for name in getattr(module, 'synchronised_buffers', ())
+    ]
 
 
 def _unwrapped_keys(ddp: nn.Module, state_dict: dict, prefix: str,

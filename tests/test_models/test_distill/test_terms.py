@@ -44,6 +44,7 @@ def optimizers(model, *names):
 
 def switokd(**kwargs):
     torch.manual_seed(0)
+    kwargs.setdefault('distill_terms', TERMS)
     model = MODELS.build(
         dict(
             type='SwitOKD',
@@ -51,7 +52,6 @@ def switokd(**kwargs):
             teacher=tiny_pair()[1],
             # G <= 2 always: learning mode, both networks learn
             threshold=dict(type='FixedThreshold', delta=2.0),
-            distill_terms=TERMS,
             **kwargs))
     return model, optimizers(model, 'student', 'teacher')
 
@@ -158,9 +158,9 @@ def test_bad_terms_are_named(term, message):
                 distill_terms=[term]))
 
 
-def test_export_leaves_the_connectors_out(tmp_path):
+def test_export_leaves_the_connectors_and_loss_modules_out(tmp_path):
     from tools.model_converters.export_student import export
-    model, _ = switokd()
+    model, _ = switokd(distill_terms=TERMS + [CRD_TERM])
     stored = Config(
         dict(
             default_scope='mmpretrain',
@@ -168,7 +168,7 @@ def test_export_leaves_the_connectors_out(tmp_path):
                 type='SwitOKD',
                 student=tiny_pair()[0],
                 teacher=tiny_pair()[1],
-                distill_terms=TERMS)))
+                distill_terms=TERMS + [CRD_TERM])))
     torch.save(
         dict(state_dict=model.state_dict(), meta=dict(cfg=stored.pretty_text)),
         tmp_path / 'fitnet.pth')
@@ -176,3 +176,44 @@ def test_export_leaves_the_connectors_out(tmp_path):
     weights = torch.load(f"{stem['student']}.pth", weights_only=True)
     assert weights['state_dict'].keys() == MODELS.build(
         tiny_pair()[0]).state_dict().keys()
+
+
+CRD_TERM = dict(
+    source='teacher.neck',
+    target='student.neck',
+    loss=dict(
+        type='CRDLoss',
+        student_channels=8,
+        teacher_channels=64,
+        num_samples=16,
+        embed_dim=4,
+        num_negatives=5))
+
+
+def test_a_loss_with_a_memory_is_the_students_and_reads_sample_indices():
+    model, optim = switokd(distill_terms=[CRD_TERM])
+    crd = model.student.distill_losses['crd_teacher']
+    in_student = {
+        id(p)
+        for group in optim['student'].optimizer.param_groups
+        for p in group['params']
+    }
+    assert {id(p) for p in crd.parameters()} <= in_student
+    data = batch()
+    for index, sample in zip([3, 9, 0, 12], data['data_samples']):
+        sample.set_metainfo(dict(sample_idx=index))
+    memory = crd.memory_student.clone()
+    embedding = crd.embed_student.weight.detach().clone()
+    log_vars = model.train_step(data, optim)
+    assert log_vars['student/loss_crd_teacher'] > 0
+    changed = (crd.memory_student != memory).any(1).nonzero().flatten()
+    assert changed.tolist() == [0, 3, 9, 12]
+    assert not torch.equal(crd.embed_student.weight, embedding)
+    assert 'student.distill_losses.crd_teacher.memory_student' in \
+        model.state_dict()
+
+
+def test_a_batch_without_sample_indices_is_refused_for_a_memory():
+    model, optim = switokd(distill_terms=[CRD_TERM])
+    with pytest.raises(KeyError, match='sample_idx'):
+        model.train_step(batch(), optim)

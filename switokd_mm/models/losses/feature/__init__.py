@@ -11,7 +11,10 @@ relation on the samples of weight 1 and scales it by their share
 (:func:`~.utils.selected_relational`).
 """
 from .at import ATLoss, attention_map
+from .crd import CRDLoss
 from .fitnet import FitNetLoss
 from .utils import weighted_batch_mean
 
-__all__ = ['ATLoss', 'FitNetLoss', 'attention_map', 'weighted_batch_mean']
+__all__ = [
+    'ATLoss', 'CRDLoss', 'FitNetLoss', 'attention_map', 'weighted_batch_mean'
+]
