@@ -15,6 +15,29 @@ def test_every_row_has_a_config():
             osp.join(accuracy_table.CONFIG_DIR, f'{row.config}.py')), row
 
 
+def test_offline_rows_bring_their_teachers_run_and_its_checkpoint():
+    rows = accuracy_table.selected_rows(['CRD'])
+    assert [row.method for row in rows] == ['vanilla', 'CRD']
+    crd = rows[1]
+    options = accuracy_table.run_options(crd, 2, '/w',
+                                         {crd.teacher_run: 4})
+    assert options == {
+        'randomness.seed': 2,
+        'model.teacher_ckpt':
+        f'/w/{crd.teacher_run}/seed2/epoch_4.pth',
+    }
+    with pytest.raises(SystemExit, match='Vanila'):
+        accuracy_table.selected_rows(['Vanila'])
+
+
+def test_a_subset_of_rows_leaves_out_the_differences_it_cannot_pair():
+    rows = accuracy_table.selected_rows(['KD'])
+    runs = {row.config: [fake_run(row, 0)] for row in rows}
+    text = accuracy_table.table(runs, rows)
+    assert '| KD | wrn16-1 | 70.00 ± nan | – | – | 80.00 ± nan |' in text
+    assert '| DML |' not in text
+
+
 def test_mean_and_sample_std():
     assert accuracy_table.mean_std([70.0, 72.0, 74.0]) == '72.00 ± 2.00'
 
@@ -50,14 +73,17 @@ def test_table_means_differences_to_dml_and_expert_share():
         fake_run(eq5, 1, student=84.0, teacher=92.0, expert=0.75)
     ]
     text = accuracy_table.table(runs)
-    assert ('| DML | wrn16-1 | 81.00 ± 1.41 | 0.00 ± 0.00 | 80.00 ± 0.00 | '
-            '– | – | 2.0 min |') in text
+    # the vanilla student: 70 at both seeds
+    assert ('| DML | wrn16-1 | 81.00 ± 1.41 | 11.00 ± 1.41 | 0.00 ± 0.00 | '
+            '80.00 ± 0.00 | – | – | 2.0 min |') in text
     # per seed 82 - 80 and 84 - 82: 2 +- 0; expert share 0.5 on average
-    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 83.00 ± 1.41 | 2.00 ± 0.00 | '
-            '91.00 ± 1.41 | 50.0 % | 3 | 2.0 min |') in text
+    assert ('| SwitOKD (Eq. 5) | wrn16-1 | 83.00 ± 1.41 | 13.00 ± 1.41 | '
+            '2.00 ± 0.00 | 91.00 ± 1.41 | 50.0 % | 3 | 2.0 min |') in text
     # KDCL's students: 70 - 80 and 70 - 82
-    assert '| KDCL | wrn16-1 | 70.00 ± 0.00 | -11.00 ± 1.41 |' in text
-    assert '| vanilla | – | 70.00 ± 0.00 | – | – | – | – | 2.0 min |' in text
+    assert '| KDCL | wrn16-1 | 70.00 ± 0.00 | 0.00 ± 0.00 | -11.00 ± 1.41 |' \
+        in text
+    assert ('| vanilla | – | 70.00 ± 0.00 | – | – | – | – | – | 2.0 min |'
+            in text)
     seeds = accuracy_table.per_seed_table(runs)
     assert ('| SwitOKD (Eq. 5) | wrn16-1 | 1 | 84.00 | 92.00 | 75/100 | 3 | '
             '2.0 min |') in seeds

@@ -1,11 +1,13 @@
 """The Fashion-MNIST accuracy study: vanilla, DML, KDCL and SwitOKD (adaptive
-threshold, teacher loss of Eq. 6 and of Eq. 5), and the paper's Fig. 5 shape
-(the same student with a larger teacher), several seeds; mean +- std of the
-final test accuracy, each run's expert share, switches and wall time.
+threshold, teacher loss of Eq. 6 and of Eq. 5), the paper's Fig. 5 shape
+(the same student with a larger teacher), and offline distillation from
+the pre-trained vanilla teacher (KD, FitNet, AT, CRD), several seeds; mean
++- std of the final test accuracy, each run's expert share, switches and
+wall time.
 
     python tools/benchmarks/accuracy_table.py [--seeds 0 1 2] [--jobs 2]
-        [--work-dir work_dirs/accuracy_table] [--summarize-only]
-        [--cfg-options KEY=VALUE ...]
+        [--methods vanilla KD ...] [--work-dir work_dirs/accuracy_table]
+        [--summarize-only] [--cfg-options KEY=VALUE ...]
 
 Every run is ``tools/train.py CONFIG --cfg-options randomness.seed=SEED``
 with a config from ``configs/fashion_mnist/`` (same data and schedule). The
@@ -13,8 +15,11 @@ runs go ``--jobs`` at a time, each with ``cpu_count // jobs`` threads: the
 networks are small enough that two one-thread runs on 2 cores train more
 images per second than one two-thread run. A run whose work directory holds
 its final validation is not repeated, so an interrupted study picks up where
-it stopped. Prints Markdown tables (summary and per seed) and writes them,
-with every run's numbers, to ``WORK_DIR/results.json``.
+it stopped. An offline row's frozen teacher is the final checkpoint of the
+vanilla teacher's run with the same seed, which is trained first.
+``--methods`` keeps the rows of those methods (and the runs they need).
+Prints Markdown tables (summary and per seed) and writes them, with every
+run's numbers, to ``WORK_DIR/results.json``.
 """
 import argparse
 import json
@@ -46,6 +51,8 @@ class Row(NamedTuple):
     config: str
     #: network -> its validation metric in the run's records
     metrics: Dict[str, str]
+    #: the row whose run of the same seed gives the frozen teacher
+    teacher_run: Optional[str] = None
 
     @property
     def pauses_teacher(self) -> bool:
@@ -53,19 +60,24 @@ class Row(NamedTuple):
         return self.method.startswith('SwitOKD')
 
 
-def _pair_row(method: str, prefix: str, teacher: str) -> Row:
-    return Row(
-        method, teacher, f'{prefix}_{teacher}_{STUDENT}_1xb128_fashion-mnist',
-        {net: f'{net}/accuracy/top1'
-         for net in ('student', 'teacher')})
+def _pair_row(method: str,
+              prefix: str,
+              teacher: str,
+              teacher_run: Optional[str] = None) -> Row:
+    return Row(method, teacher,
+               f'{prefix}_{teacher}_{STUDENT}_1xb128_fashion-mnist',
+               {net: f'{net}/accuracy/top1'
+                for net in ('student', 'teacher')}, teacher_run)
+
+
+VANILLA_TEACHER = 'vanilla_wrn16-1_1xb128_fashion-mnist'
 
 
 #: In table order: the cheapest runs first (the pool starts the last first).
 ROWS = [
     Row('vanilla', '–', f'vanilla_{STUDENT}_1xb128_fashion-mnist',
         {'student': 'accuracy/top1'}),
-    Row('vanilla', 'wrn16-1', 'vanilla_wrn16-1_1xb128_fashion-mnist',
-        {'teacher': 'accuracy/top1'}),
+    Row('vanilla', 'wrn16-1', VANILLA_TEACHER, {'teacher': 'accuracy/top1'}),
     *(_pair_row(method, prefix, teacher)
       for teacher in ('wrn16-1', 'wrn16-2') for method, prefix in (
           ('DML', 'dml'),
@@ -73,7 +85,43 @@ ROWS = [
           ('SwitOKD (Eq. 6)', 'switokd'),
           ('SwitOKD (Eq. 5)', 'switokd-eq5'),
       ) if (teacher, prefix) != ('wrn16-2', 'kdcl')),
+    *(_pair_row(method, prefix, 'wrn16-1', VANILLA_TEACHER)
+      for method, prefix in (('KD', 'kd'), ('FitNet', 'fitnet'), ('AT', 'at'),
+                             ('CRD', 'crd'))),
 ]
+
+
+def selected_rows(methods: Optional[List[str]]) -> List[Row]:
+    """The rows of ``methods`` (all: None) and the rows their runs need, in
+    table order.
+
+    Raises:
+        SystemExit: a method no row has.
+    """
+    if methods is None:
+        return list(ROWS)
+    unknown = set(methods) - {row.method for row in ROWS}
+    if unknown:
+        raise SystemExit(f'no row has method(s) {sorted(unknown)}; the '
+                         f'methods: {sorted({row.method for row in ROWS})}')
+    chosen = {row.config for row in ROWS if row.method in methods}
+    chosen |= {
+        row.teacher_run
+        for row in ROWS if row.config in chosen and row.teacher_run
+    }
+    return [row for row in ROWS if row.config in chosen]
+
+
+def run_options(row: Row, seed: int, work_dir: str,
+                max_epochs: Dict[str, int]) -> dict:
+    """The run's own config overrides: the seed, and an offline row's
+    teacher checkpoint."""
+    options = {'randomness.seed': seed}
+    if row.teacher_run:
+        options['model.teacher_ckpt'] = osp.join(
+            run_dir(work_dir, row.teacher_run, seed),
+            f'epoch_{max_epochs[row.teacher_run]}.pth')
+    return options
 
 
 def run_dir(work_dir: str, config: str, seed: int) -> str:
@@ -95,12 +143,10 @@ def final_validation(directory: str, max_epochs: int) -> Optional[dict]:
     return summarize_records(records)
 
 
-def train(config: str, seed: int, directory: str, options: dict,
-          threads: int) -> float:
+def train(config: str, directory: str, options: dict, threads: int) -> float:
     """Run tools/train.py with ``threads`` threads; returns (and stores in
     the run's directory) its wall time in seconds."""
     start = time.perf_counter()
-    options = {**options, 'randomness.seed': seed}
     env = dict(
         os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     os.makedirs(directory, exist_ok=True)
@@ -136,35 +182,48 @@ def mean_std(values: List[float]) -> str:
     return f'{statistics.mean(values):.2f} ± {std:.2f}'
 
 
-def table(runs: Dict[str, List[dict]]) -> str:
-    """Markdown summary: per row, each network's top-1 as mean +- std over
-    the seeds, the student's difference to DML's student with the same
-    teacher and seed (mean +- std over the seeds), the expert share and the
-    mean wall time."""
+def paired_difference(seeds: List[dict], base: Optional[List[float]]) -> str:
+    """The student's top-1 minus ``base``'s, per seed (a seed fixes the
+    initial weights and the data order, which both runs share), as mean +-
+    std; '–' without a base."""
+    if base is None or not all('student' in r['top1'] for r in seeds):
+        return '–'
+    return mean_std(
+        [r['top1']['student'] - b for r, b in zip(seeds, base)])
+
+
+def table(runs: Dict[str, List[dict]],
+          rows: Optional[List[Row]] = None) -> str:
+    """Markdown summary of ``rows`` (default: all): per row, each network's
+    top-1 as mean +- std over the seeds, the student's difference to the
+    vanilla student and to DML's student with the same teacher (paired by
+    seed, mean +- std), the expert share and the mean wall time."""
+    rows = ROWS if rows is None else rows
     lines = [
-        '| method | teacher | student top-1 (%) | student − DML | '
-        'teacher top-1 (%) | expert iterations | switches | wall time |',
-        '|---|---|---|---|---|---|---|---|',
+        '| method | teacher | student top-1 (%) | student − vanilla | '
+        'student − DML | teacher top-1 (%) | expert iterations | switches | '
+        'wall time |',
+        '|---|---|---|---|---|---|---|---|---|',
     ]
     dml = {
         row.teacher: [r['top1']['student'] for r in runs[row.config]]
-        for row in ROWS if row.method == 'DML'
+        for row in rows if row.method == 'DML'
     }
-    for row in ROWS:
+    vanilla = next(([r['top1']['student'] for r in runs[row.config]]
+                    for row in rows
+                    if row.method == 'vanilla' and 'student' in row.metrics),
+                   None)
+    for row in rows:
         seeds = runs[row.config]
         cells = {}
         for net in ('student', 'teacher'):
             values = [r['top1'][net] for r in seeds if net in r['top1']]
             cells[net] = mean_std(values) if values else '–'
-        if 'student' in row.metrics and row.teacher in dml:
-            # Paired by seed: a seed fixes the initial weights and the data
-            # order, which both runs share.
-            cells['delta'] = mean_std([
-                r['top1']['student'] - base
-                for r, base in zip(seeds, dml[row.teacher])
-            ])
-        else:
-            cells['delta'] = '–'
+        is_baseline = row.method == 'vanilla'
+        cells['vanilla'] = '–' if is_baseline else paired_difference(
+            seeds, vanilla)
+        cells['dml'] = '–' if is_baseline else paired_difference(
+            seeds, dml.get(row.teacher))
         if row.pauses_teacher:
             share = statistics.mean(r['expert_fraction'] for r in seeds)
             expert = f'{100 * share:.1f} %'
@@ -173,19 +232,21 @@ def table(runs: Dict[str, List[dict]]) -> str:
             expert = switches = '–'
         wall = statistics.mean(r['wall_seconds'] for r in seeds) / 60
         lines.append(f"| {row.method} | {row.teacher} | {cells['student']} | "
-                     f"{cells['delta']} | {cells['teacher']} | {expert} | "
-                     f'{switches} | {wall:.1f} min |')
+                     f"{cells['vanilla']} | {cells['dml']} | "
+                     f"{cells['teacher']} | {expert} | {switches} | "
+                     f'{wall:.1f} min |')
     return '\n'.join(lines)
 
 
-def per_seed_table(runs: Dict[str, List[dict]]) -> str:
-    """Markdown: every run's numbers."""
+def per_seed_table(runs: Dict[str, List[dict]],
+                   rows: Optional[List[Row]] = None) -> str:
+    """Markdown: every run's numbers (``rows``: default all)."""
     lines = [
         '| method | teacher | seed | student top-1 | teacher top-1 | '
         'expert iterations | switches | wall time |',
         '|---|---|---|---|---|---|---|---|',
     ]
-    for row in ROWS:
+    for row in ROWS if rows is None else rows:
         for r in runs[row.config]:
             top1 = [
                 f"{r['top1'][net]:.2f}" if net in r['top1'] else '–'
@@ -230,11 +291,17 @@ def main(argv=None) -> dict:
         action=DictAction,
         default={},
         help='config overrides for every run (e.g. a shorter schedule)')
+    parser.add_argument(
+        '--methods',
+        nargs='+',
+        help='only the rows of these methods (e.g. vanilla KD CRD) and the '
+        'runs they need')
     args = parser.parse_args(argv)
     threads = max(1, (os.cpu_count() or 1) // args.jobs)
+    rows = selected_rows(args.methods)
 
     max_epochs = {}
-    for row in ROWS:
+    for row in rows:
         cfg = Config.fromfile(osp.join(CONFIG_DIR, f'{row.config}.py'))
         cfg.merge_from_dict(args.cfg_options)
         max_epochs[row.config] = cfg.train_cfg.max_epochs
@@ -244,8 +311,8 @@ def main(argv=None) -> dict:
             run_dir(args.work_dir, row.config, seed), max_epochs[row.config])
 
     summaries = {(row.config, seed): finished(row, seed)
-                 for row in ROWS for seed in args.seeds}
-    todo = [(row, seed) for row in reversed(ROWS) for seed in args.seeds
+                 for row in rows for seed in args.seeds}
+    todo = [(row, seed) for row in reversed(rows) for seed in args.seeds
             if summaries[row.config, seed] is None]
     if todo and args.summarize_only:
         raise SystemExit(
@@ -255,19 +322,23 @@ def main(argv=None) -> dict:
     def work(job):
         row, seed = job
         print(f'training {row.config} seed {seed} ...', flush=True)
-        seconds = train(row.config, seed,
-                        run_dir(args.work_dir, row.config, seed),
-                        args.cfg_options, threads)
+        options = {
+            **args.cfg_options,
+            **run_options(row, seed, args.work_dir, max_epochs)
+        }
+        seconds = train(row.config, run_dir(args.work_dir, row.config, seed),
+                        options, threads)
         print(f'done {row.config} seed {seed} in {seconds / 60:.1f} min',
               flush=True)
         summaries[row.config, seed] = finished(row, seed)
 
     with ThreadPoolExecutor(args.jobs) as pool:
-        # list() re-raises the first failed run's error
-        list(pool.map(work, todo))
+        # the teachers' runs first; list() re-raises a failed run's error
+        list(pool.map(work, [job for job in todo if not job[0].teacher_run]))
+        list(pool.map(work, [job for job in todo if job[0].teacher_run]))
 
     runs = {}
-    for row in ROWS:
+    for row in rows:
         runs[row.config] = []
         for seed in args.seeds:
             summary = summaries[row.config, seed]
@@ -282,7 +353,7 @@ def main(argv=None) -> dict:
                f'{args.jobs} runs at a time with {threads} thread(s) each')
     print(f'Fashion-MNIST test set, final epoch, seeds {args.seeds} '
           f'({machine})')
-    summary_table, seed_table = table(runs), per_seed_table(runs)
+    summary_table, seed_table = table(runs, rows), per_seed_table(runs, rows)
     print(summary_table)
     print()
     print(seed_table)
