@@ -11,10 +11,13 @@ relation on the samples of weight 1 and scales it by their share
 (:func:`~.utils.selected_relational`).
 """
 from .at import ATLoss, attention_map
+from .cc import CCLoss
 from .crd import CRDLoss
 from .fitnet import FitNetLoss
 from .utils import weighted_batch_mean
+from .vid import VIDLoss
 
 __all__ = [
-    'ATLoss', 'CRDLoss', 'FitNetLoss', 'attention_map', 'weighted_batch_mean'
+    'ATLoss', 'CCLoss', 'CRDLoss', 'FitNetLoss', 'VIDLoss', 'attention_map',
+    'weighted_batch_mean'
 ]
