@@ -14,10 +14,14 @@ from .at import ATLoss, attention_map
 from .cc import CCLoss
 from .crd import CRDLoss
 from .fitnet import FitNetLoss
+from .nst import NSTLoss
+from .pkt import PKTLoss
+from .rkd import RKDLoss
+from .sp import SPLoss
 from .utils import weighted_batch_mean
 from .vid import VIDLoss
 
 __all__ = [
-    'ATLoss', 'CCLoss', 'CRDLoss', 'FitNetLoss', 'VIDLoss', 'attention_map',
-    'weighted_batch_mean'
+    'ATLoss', 'CCLoss', 'CRDLoss', 'FitNetLoss', 'NSTLoss', 'PKTLoss',
+    'RKDLoss', 'SPLoss', 'VIDLoss', 'attention_map', 'weighted_batch_mean'
 ]
