@@ -63,7 +63,7 @@ def test_config_builds(path):
     optim = build_optim_wrapper(model, cfg.optim_wrapper.copy())
     if isinstance(model, MultiNetworkModel):
         assert isinstance(optim, OptimWrapperDict)
-        assert set(optim.keys()) <= set(networks)
+        assert set(optim.keys()) <= set(model.learners)
     else:
         assert type(optim) is OptimWrapper
 

@@ -3,9 +3,10 @@ from .kdcl import KDCL, MultiKDCL
 from .multi_network_model import MultiNetworkModel
 from .multi_switokd import MultiSwitOKD
 from .offline_kd import OfflineKD
+from .paraphraser_pretraining import ParaphraserPretraining
 from .switokd import SwitOKD
 
 __all__ = [
     'DML', 'KDCL', 'MultiKDCL', 'MultiNetworkModel', 'MultiSwitOKD',
-    'OfflineKD', 'SwitOKD'
+    'OfflineKD', 'ParaphraserPretraining', 'SwitOKD'
 ]

@@ -55,6 +55,10 @@ class MultiNetworkModel(BaseModel):
     frozen: Tuple[str, ...] = ()
     #: roles the algorithm needs at least one classifier of
     required_roles: Tuple[str, ...] = ROLES
+    #: whether validation scores a student classifier (False: the
+    #: algorithm trains no classifier, evaluates none of its networks and
+    #: overrides ``forward``, e.g. a paraphraser's pre-training)
+    evaluates_a_student: bool = True
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -87,8 +91,11 @@ class MultiNetworkModel(BaseModel):
         ]
         self.eval_networks = list(eval_networks
                                   or self.students + self.teachers)
+        if not self.evaluates_a_student:
+            self.eval_networks = []
         unknown = set(self.eval_networks) - set(self.nets)
-        if unknown or self.eval_networks[0] not in self.students:
+        if unknown or (self.evaluates_a_student
+                       and self.eval_networks[0] not in self.students):
             raise ValueError(f'{owner}: eval_networks must name networks, a '
                              f'student first; got {self.eval_networks}')
         self.terms = build_terms(distill_terms or [], self.nets, owner)

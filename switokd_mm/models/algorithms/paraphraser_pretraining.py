@@ -5,7 +5,6 @@ to a student."""
 from typing import Dict, List, Optional, Union
 
 import torch
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
@@ -14,7 +13,7 @@ from torch import Tensor
 from switokd_mm.checkpoint.fit_checks import load_network_weights
 from ..distill import FeatureRecorder
 from ..utils import check_finite, check_optim_wrapper, update_learners
-from .multi_network_model import MultiNetworkModel, _common_num_classes
+from .multi_network_model import MultiNetworkModel
 
 #: the data-sample field of a sample's reconstruction error in validation
 #: and test (read by the ``ReconstructionError`` metric)
@@ -47,12 +46,6 @@ class ParaphraserPretraining(MultiNetworkModel):
     squared reconstruction error in the field :data:`ERROR_FIELD`, which
     the ``ReconstructionError`` metric averages (``reconstruction/mse``).
 
-    :class:`MultiNetworkModel` builds its learners for models that
-    evaluate a student classifier (its ``eval_networks`` must start with
-    one); this model has none, so it sets the same attributes itself:
-    ``roles``, ``classifiers`` (the teacher), ``nets``, ``learners``, no
-    students, no evaluated networks and no config terms.
-
     Args:
         teacher: config of the teacher classifier.
         teacher_ckpt: the teacher's trained weights, as ``OfflineKD``'s
@@ -71,6 +64,8 @@ class ParaphraserPretraining(MultiNetworkModel):
     """
     frozen = ('teacher', )
     required_roles = ('teacher', )
+    evaluates_a_student = False
+    reserved_names = ('layer', 'teacher_ckpt')
 
     def __init__(self,
                  teacher: dict,
@@ -83,24 +78,15 @@ class ParaphraserPretraining(MultiNetworkModel):
         if not teacher_ckpt:
             raise ValueError(f"{owner} needs `teacher_ckpt`, the trained "
                              f"teacher's checkpoint")
-        data_preprocessor = dict(data_preprocessor or {})
-        data_preprocessor.setdefault('type', 'mmpretrain.ClsDataPreprocessor')
-        # BaseModel's, not MultiNetworkModel's (see the class docstring)
-        BaseModel.__init__(
-            self, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.roles = dict(teacher='teacher', paraphraser='paraphraser')
-        self.classifiers = ['teacher']
-        self.teacher = MODELS.build(teacher)
-        self.paraphraser = MODELS.build(paraphraser)
-        self.num_classes = _common_num_classes(self.nets, owner)
-        self.teachers, self.students = ['teacher'], []
-        self.eval_networks: List[str] = []
-        self.terms = []
-        self.sample_idx = None
+        super().__init__(
+            dict(
+                teacher=dict(role='teacher', model=teacher),
+                paraphraser=dict(role='paraphraser', module=paraphraser)),
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
         self.layer = layer
-        self.recorders = {
-            'teacher': FeatureRecorder(self.teacher, [layer], 'teacher')
-        }
+        self.recorders['teacher'] = FeatureRecorder(self.teacher, [layer],
+                                                    'teacher')
         self.teacher_ckpt = teacher_ckpt
         self.teacher.requires_grad_(False)
 

@@ -27,6 +27,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence
 
 import torch
 import torch.nn as nn
+from mmengine.model import ModuleDict
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
@@ -117,9 +118,11 @@ def build_terms(specs: List[dict], networks: Dict[str, nn.Module],
 
 def _attach(holder: nn.Module, group: str, name: str,
             module: nn.Module) -> None:
-    """Make ``module`` the submodule ``<group>.<name>`` of ``holder``."""
+    """Make ``module`` the submodule ``<group>.<name>`` of ``holder``; the
+    group is mmengine's ``ModuleDict``, through which the model's
+    ``init_weights`` reaches the modules (e.g. to load a frozen part)."""
     if not hasattr(holder, group):
-        holder.add_module(group, nn.ModuleDict())
+        holder.add_module(group, ModuleDict())
     getattr(holder, group)[name] = module
 
 

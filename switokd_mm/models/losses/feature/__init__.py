@@ -14,6 +14,7 @@ from .at import ATLoss, attention_map
 from .cc import CCLoss
 from .crd import CRDLoss
 from .fitnet import FitNetLoss
+from .ft import FTLoss, Paraphraser, Translator
 from .nst import NSTLoss
 from .pkt import PKTLoss
 from .rkd import RKDLoss
@@ -22,6 +23,7 @@ from .utils import weighted_batch_mean
 from .vid import VIDLoss
 
 __all__ = [
-    'ATLoss', 'CCLoss', 'CRDLoss', 'FitNetLoss', 'NSTLoss', 'PKTLoss',
-    'RKDLoss', 'SPLoss', 'VIDLoss', 'attention_map', 'weighted_batch_mean'
+    'ATLoss', 'CCLoss', 'CRDLoss', 'FTLoss', 'FitNetLoss', 'NSTLoss',
+    'PKTLoss', 'Paraphraser', 'RKDLoss', 'SPLoss', 'Translator', 'VIDLoss',
+    'attention_map', 'weighted_batch_mean'
 ]

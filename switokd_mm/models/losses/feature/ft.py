@@ -158,14 +158,12 @@ class FTLoss(BaseModule):
     the student's optimizer; the paraphraser never does (no gradient, eval
     mode whatever the student's mode, encoded under ``no_grad``), and
     checkpoints hold both. The paraphraser's weights come from
-    ``paraphraser_ckpt`` (exact fit, weights only, never code): loaded by
-    :meth:`init_weights` or, when that is not reached, before the first
-    loss is computed; weights a state dict loads into it (a resumed run's
-    checkpoint) are kept. mmengine's ``BaseModule.init_weights`` does not
-    reach a term's loss: the student holds its terms' losses in a plain
-    ``nn.ModuleDict``, which has no ``init_weights`` to descend through.
-    A built model thus needs no file until it trains (config checks,
-    ``tools/test.py`` on a trained student).
+    ``paraphraser_ckpt`` (exact fit, weights only, never code), loaded by
+    :meth:`init_weights`, which the model's ``init_weights`` reaches
+    through the student's ``distill_losses``; weights a state dict loads
+    into it (a resumed run's checkpoint) count as loaded. A built model
+    thus needs no file until it trains (config checks, ``tools/test.py``
+    on a trained student).
 
     Args:
         student_channels: the student's channels at the distilled stage.
@@ -265,7 +263,10 @@ class FTLoss(BaseModule):
                 f'{self.teacher_channels} channels and the same B, H and W;'
                 f' got {tuple(learner.shape)} and {tuple(source.shape)}')
         if not self.paraphraser_loaded:
-            self.load_paraphraser()
+            raise RuntimeError(
+                'FTLoss: the paraphraser is not loaded: init_weights() (the '
+                f"model's, which the runner calls) loads it from "
+                f'{self.paraphraser_ckpt}')
         with torch.no_grad():
             factor_t = self.paraphraser.encode(source)
         factor_s = self.translator(learner)
