@@ -337,3 +337,24 @@ def test_workers_exit_when_the_launcher_is_killed(tmp_path,
         launcher.kill()
         for pid in filter(is_running, workers):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_ten_distillers_keep_ranks_equal_and_crd_memories_whole(
+        tmp_path, fashion_mnist_root):
+    """Each rank sees half the samples; CRD writes every rank's samples
+    into its memories (they are not broadcast by DDP), so after one epoch
+    both ranks hold the same memories with all 256 rows written."""
+    from tests.test_tools.test_feature_distiller_runs import frozen_parts
+    options, _ = frozen_parts(tmp_path)
+    launch([
+        'bash', 'tools/dist_train.sh',
+        'tests/fixtures/tiny_offline_kd_ten_losses_recorded_fashion_mnist.py',
+        '2'
+    ], tmp_path / 'run', fashion_mnist_root, *options)
+    rank0, rank1 = rank_records(tmp_path / 'run', 2)
+    for key, value in rank0['state_dict'].items():
+        assert torch.equal(value, rank1['state_dict'][key]), key
+    memory = 'student.distill_losses.crd.memory_student'
+    written = (rank0['state_dict'][memory] !=
+               rank0['at_start'][memory]).any(1)
+    assert int(written.sum()) == 256
