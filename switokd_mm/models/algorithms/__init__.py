@@ -1,4 +1,5 @@
 from .dml import DML
+from .ffsd import FFSD
 from .kdcl import KDCL, MultiKDCL
 from .multi_network_model import MultiNetworkModel
 from .multi_switokd import MultiSwitOKD
@@ -7,6 +8,6 @@ from .paraphraser_pretraining import ParaphraserPretraining
 from .switokd import SwitOKD
 
 __all__ = [
-    'DML', 'KDCL', 'MultiKDCL', 'MultiNetworkModel', 'MultiSwitOKD',
+    'DML', 'FFSD', 'KDCL', 'MultiKDCL', 'MultiNetworkModel', 'MultiSwitOKD',
     'OfflineKD', 'ParaphraserPretraining', 'SwitOKD'
 ]

@@ -38,8 +38,9 @@ class MultiNetworkModel(BaseModel):
         networks: name -> ``dict(role=<role>, model=<mmpretrain classifier
             config>)`` or ``dict(role=<role>, module=<module config>)``,
             in the order they are built and the classifiers run.
-        eval_networks: networks validation reports, a student first.
-            Default: all, students first.
+        eval_networks: networks validation reports, one of
+            :attr:`first_evaluated_role` first.
+            Default: all classifiers, those of that role first.
         data_preprocessor: config of the data preprocessor, by default
             mmpretrain's ``ClsDataPreprocessor``.
         init_cfg: mmengine initialisation config.
@@ -55,10 +56,10 @@ class MultiNetworkModel(BaseModel):
     frozen: Tuple[str, ...] = ()
     #: roles the algorithm needs at least one classifier of
     required_roles: Tuple[str, ...] = ROLES
-    #: whether validation scores a student classifier (False: the
-    #: algorithm trains no classifier, evaluates none of its networks and
-    #: overrides ``forward``, e.g. a paraphraser's pre-training)
-    evaluates_a_student: bool = True
+    #: the role of the first evaluated network, whose predictions are the
+    #: samples' (None: the algorithm evaluates no classifier and overrides
+    #: ``forward``, e.g. a paraphraser's pre-training)
+    first_evaluated_role: Optional[str] = 'student'
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -89,15 +90,16 @@ class MultiNetworkModel(BaseModel):
         self.students = [
             n for n in self.classifiers if self.roles[n] == 'student'
         ]
-        self.eval_networks = list(eval_networks
-                                  or self.students + self.teachers)
-        if not self.evaluates_a_student:
-            self.eval_networks = []
+        first = self.first_evaluated_role
+        self.eval_networks = [] if first is None else list(
+            eval_networks or
+            [n for n in self.classifiers if self.roles[n] == first] +
+            [n for n in self.classifiers if self.roles[n] != first])
         unknown = set(self.eval_networks) - set(self.nets)
-        if unknown or (self.evaluates_a_student
-                       and self.eval_networks[0] not in self.students):
+        if unknown or (first is not None
+                       and self.roles[self.eval_networks[0]] != first):
             raise ValueError(f'{owner}: eval_networks must name networks, a '
-                             f'student first; got {self.eval_networks}')
+                             f'{first} first; got {self.eval_networks}')
         self.terms = build_terms(distill_terms or [], self.nets, owner)
         self.recorders = {
             name: FeatureRecorder(net, recorded_paths(self.terms, name), name)

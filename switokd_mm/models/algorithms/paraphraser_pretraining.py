@@ -64,7 +64,7 @@ class ParaphraserPretraining(MultiNetworkModel):
     """
     frozen = ('teacher', )
     required_roles = ('teacher', )
-    evaluates_a_student = False
+    first_evaluated_role = None
     reserved_names = ('layer', 'teacher_ckpt')
 
     def __init__(self,

@@ -1,11 +1,11 @@
 from .connectors import ConvConnector
 from .recorders import FeatureRecorder
 from .terms import (CONNECTORS, LOSS_MODULES, TRAINING_ONLY, FeatureTerm,
-                    build_terms, needs_sample_idx, recorded_paths,
+                    attach, build_terms, needs_sample_idx, recorded_paths,
                     sample_indices, term_losses)
 
 __all__ = [
     'CONNECTORS', 'LOSS_MODULES', 'TRAINING_ONLY', 'ConvConnector',
-    'FeatureRecorder', 'FeatureTerm', 'build_terms', 'needs_sample_idx',
-    'recorded_paths', 'sample_indices', 'term_losses'
+    'FeatureRecorder', 'FeatureTerm', 'attach', 'build_terms',
+    'needs_sample_idx', 'recorded_paths', 'sample_indices', 'term_losses'
 ]

@@ -82,42 +82,39 @@ def build_terms(specs: List[dict], networks: Dict[str, nn.Module],
     terms = []
     for index, spec in enumerate(specs):
         spec = dict(spec)
-        unknown = set(spec) - {'source', 'target', 'loss', 'connector',
-                               'name'}
+        unknown = set(spec) - {'source', 'target', 'loss', 'connector', 'name'}
         if unknown or not {'source', 'target', 'loss'} <= set(spec):
             raise ValueError(f'{owner}: distill term {index} needs source, '
                              f'target and loss (optional connector, name); '
                              f'got {sorted(spec)}')
-        source, source_path = _split(spec['source'], networks, 'source',
-                                     owner)
-        target, target_path = _split(spec['target'], networks, 'target',
-                                     owner)
+        source, source_path = _split(spec['source'], networks, 'source', owner)
+        target, target_path = _split(spec['target'], networks, 'target', owner)
         if source == target:
             raise ValueError(f'{owner}: distill term {index} has network '
                              f'{source!r} on both sides')
         loss_cfg = spec['loss']
         name = spec.get('name') or (
             f"{str(loss_cfg['type']).lower().removesuffix('loss')}_{source}")
-        if any(term.name == name and term.target == target
-               for term in terms):
+        if any(term.name == name and term.target == target for term in terms):
             raise ValueError(f'{owner}: two distill terms of {target!r} are '
                              f'named {name!r}; give them a name')
         connector = None
         if spec.get('connector') is not None:
             connector = MODELS.build(spec['connector'])
-            _attach(networks[target], CONNECTORS, name, connector)
+            attach(networks[target], CONNECTORS, name, connector)
         loss = MODELS.build(loss_cfg)
-        if any(True for _ in loss.parameters()) or any(
-                True for _ in loss.buffers()):
-            _attach(networks[target], LOSS_MODULES, name, loss)
+        if any(True
+               for _ in loss.parameters()) or any(True
+                                                  for _ in loss.buffers()):
+            attach(networks[target], LOSS_MODULES, name, loss)
         terms.append(
             FeatureTerm(name, source, source_path, target, target_path, loss,
                         connector))
     return terms
 
 
-def _attach(holder: nn.Module, group: str, name: str,
-            module: nn.Module) -> None:
+def attach(holder: nn.Module, group: str, name: str,
+           module: nn.Module) -> None:
     """Make ``module`` the submodule ``<group>.<name>`` of ``holder``; the
     group is mmengine's ``ModuleDict``, through which the model's
     ``init_weights`` reaches the modules (e.g. to load a frozen part)."""
