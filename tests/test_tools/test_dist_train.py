@@ -358,3 +358,27 @@ def test_ten_distillers_keep_ranks_equal_and_crd_memories_whole(
     written = (rank0['state_dict'][memory] !=
                rank0['at_start'][memory]).any(1)
     assert int(written.sum()) == 256
+
+
+def test_ffsd_learners_are_equal_on_two_ranks(tmp_path, fashion_mnist_root):
+    """Leader, students, fusion module and decoders each have their own
+    DDP: after two epochs every parameter is equal on both ranks, and each
+    learner moved. BatchNorm statistics are equal for the classifiers
+    (validation's forward syncs them); the fusion module's and the
+    decoders' last training forward updated each rank's own, which DDP
+    replaces by rank 0's before their next forward (checkpoints hold rank
+    0's)."""
+    launch([
+        'bash', 'tools/dist_train.sh',
+        'tests/fixtures/tiny_ffsd_recorded_fashion_mnist.py', '2'
+    ], tmp_path, fashion_mnist_root)
+    rank0, rank1 = rank_records(tmp_path, 2)
+    for key, value in rank0['state_dict'].items():
+        local = key.startswith(('fusion.', 'decoder_')) and (
+            'running_' in key or 'num_batches' in key)
+        assert local or torch.equal(value, rank1['state_dict'][key]), key
+    for learner in ('leader', 'student0', 'student1', 'fusion',
+                    'decoder_student1', 'decoder_leader'):
+        assert any(not torch.equal(value, rank0['at_start'][key])
+                   for key, value in rank0['state_dict'].items()
+                   if key.startswith(f'{learner}.')), learner

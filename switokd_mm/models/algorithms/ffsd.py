@@ -84,7 +84,7 @@ class FFSD(MultiNetworkModel):
     required_roles = ('leader', 'student')
     first_evaluated_role = 'leader'
     reserved_names = ('stages', 'tau', 'lambdas', 'student_sd_weight',
-                      'warmup_epochs', 'leader_name')
+                      'warmup_epochs', 'leader_name', 'heads')
 
     def __init__(self,
                  networks: Dict[str, dict],
@@ -136,13 +136,14 @@ class FFSD(MultiNetworkModel):
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg)
         self.leader_name = leaders[0]
-        attach(
-            self.nets[self.leader_name], CONNECTORS, TRANS_FUSION,
-            MODELS.build(
-                dict(
-                    type='TransFusionHead',
-                    channels=stage_channels,
-                    num_students=len(students))))
+        head = MODELS.build(
+            dict(
+                type='TransFusionHead',
+                channels=stage_channels,
+                num_students=len(students)))
+        attach(self.nets[self.leader_name], CONNECTORS, TRANS_FUSION, head)
+        #: the leader's training-only head, reachable when DDP wraps it
+        self.heads = {TRANS_FUSION: head}
         self.stages = list(stages)
         self.recorders = {
             name: FeatureRecorder(net, self.stages, name)
@@ -256,7 +257,7 @@ class FFSD(MultiNetworkModel):
                       optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         leader = self.nets[self.leader_name]
         own = features[self.leader_name]
-        head = getattr(leader, CONNECTORS)[TRANS_FUSION]
+        head = self.heads[TRANS_FUSION]
         with optim_wrapper[self.leader_name].optim_context(leader):
             transferred = head(own[-1]).float()
         decoded = self._decoded(f'decoder_{self.leader_name}', fused.detach())
