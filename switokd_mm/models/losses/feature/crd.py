@@ -9,7 +9,7 @@ from mmengine.dist import all_gather, all_reduce, get_world_size
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .utils import check_shapes, weighted_batch_mean
+from .utils import flattened_pair, weighted_batch_mean
 
 #: keeps the NCE ratios finite when a score underflows (the released value)
 EPS = 1e-7
@@ -167,8 +167,7 @@ class CRDLoss(nn.Module):
                 source: Tensor,
                 weight: Optional[Tensor] = None,
                 sample_idx: Optional[Tensor] = None) -> Tensor:
-        learner, source = learner.flatten(1), source.flatten(1)
-        check_shapes('CRDLoss', learner, source, slice(0, 1), ndim=2)
+        learner, source = flattened_pair('CRDLoss', learner, source)
         if sample_idx is None or sample_idx.shape != (len(learner), ):
             raise ValueError('CRDLoss needs the samples\' dataset indices, '
                              '(B,)')

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .utils import check_shapes, selected_relational
+from .utils import flattened_pair, selected_relational
 
 
 def pairwise_differences(embeddings: Tensor) -> Tensor:
@@ -132,12 +132,6 @@ class RKDLoss(nn.Module):
                 learner: Tensor,
                 source: Tensor,
                 weight: Optional[Tensor] = None) -> Tensor:
-        if learner.dim() < 2 or source.dim() < 2:
-            raise ValueError(
-                f"RKDLoss: the learner's and the source's features must be "
-                f'(B, D) or (B, ...) to flatten; got {tuple(learner.shape)} '
-                f'and {tuple(source.shape)}')
-        learner, source = learner.flatten(1), source.flatten(1)
-        check_shapes('RKDLoss', learner, source, slice(0, 1), ndim=2)
+        learner, source = flattened_pair('RKDLoss', learner, source)
         return self.loss_weight * selected_relational(self._batch_loss,
                                                       learner, source, weight)

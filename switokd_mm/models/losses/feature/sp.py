@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from .utils import check_shapes, selected_relational
+from .utils import flattened_pair, selected_relational
 
 
 def similarity_matrix(features: Tensor) -> Tensor:
@@ -52,12 +52,6 @@ class SPLoss(nn.Module):
                 learner: Tensor,
                 source: Tensor,
                 weight: Optional[Tensor] = None) -> Tensor:
-        if learner.dim() < 2 or source.dim() < 2:
-            raise ValueError(
-                f"SPLoss: the learner's and the source's features must be "
-                f'(B, ...) with at least two dimensions; got '
-                f'{tuple(learner.shape)} and {tuple(source.shape)}')
-        learner, source = learner.flatten(1), source.flatten(1)
-        check_shapes('SPLoss', learner, source, slice(0, 1), ndim=2)
+        learner, source = flattened_pair('SPLoss', learner, source)
         return self.loss_weight * selected_relational(similarity_loss, learner,
                                                       source, weight)

@@ -1,6 +1,6 @@
 """What the feature distillation losses share: the per-sample weight, the
 sample selection of the relational losses, and the shape checks."""
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple
 
 import torch.nn.functional as F
 from torch import Tensor
@@ -74,9 +74,23 @@ def check_shapes(name: str, learner: Tensor, source: Tensor, dims: slice,
             f"to the source's)")
 
 
-def flat(features: Tensor) -> Tensor:
-    """``(B, ...)`` -> ``(B, N)``."""
-    return features.flatten(1)
+def flattened_pair(name: str, learner: Tensor,
+                   source: Tensor) -> Tuple[Tensor, Tensor]:
+    """Both features flattened per sample to ``(B, N)`` (the sizes may
+    differ), for the losses that compare samples as vectors.
+
+    Raises:
+        ValueError: a feature without a batch and a feature dimension, or
+            batches of different sizes.
+    """
+    if learner.dim() < 2 or source.dim() < 2:
+        raise ValueError(
+            f"{name}: the learner's and the source's features must be "
+            f'(B, D) or (B, ...) to flatten; got {tuple(learner.shape)} and '
+            f'{tuple(source.shape)}')
+    learner, source = learner.flatten(1), source.flatten(1)
+    check_shapes(name, learner, source, slice(0, 1), ndim=2)
+    return learner, source
 
 
 def l2_normalized(features: Tensor) -> Tensor:
