@@ -1,7 +1,8 @@
 """The Fashion-MNIST accuracy study: vanilla, DML, KDCL and SwitOKD (adaptive
 threshold, teacher loss of Eq. 6 and of Eq. 5), the paper's Fig. 5 shape
 (the same student with a larger teacher), and offline distillation from
-the pre-trained vanilla teacher (KD, FitNet, AT, CRD), several seeds; mean
+the pre-trained vanilla teacher (KD, FitNet, AT, CRD), and FFSD's leader
+(trained with two peers of its own size), several seeds; mean
 +- std of the final test accuracy, each run's expert share, switches and
 wall time.
 
@@ -88,6 +89,10 @@ ROWS = [
     *(_pair_row(method, prefix, 'wrn16-1', VANILLA_TEACHER)
       for method, prefix in (('KD', 'kd'), ('FitNet', 'fitnet'), ('AT', 'at'),
                              ('CRD', 'crd'))),
+    # FFSD: a leader and two students of the study's student, no teacher;
+    # the leader is the product, reported in the student column
+    Row('FFSD', '–', f'ffsd_{STUDENT}x3_1xb128_fashion-mnist',
+        {'student': 'leader/accuracy/top1'}),
 ]
 
 
