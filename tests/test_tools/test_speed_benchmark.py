@@ -14,7 +14,8 @@ from tools.benchmarks.speed_report import (BEGIN, CONTROL, END, RATIOS,
                                            analyse, markdown, noise_lines,
                                            replace_section)
 from tools.benchmarks.speed_timing import cpu_peak_memory, rotated, round_robin
-from tools.benchmarks.speed_variants import VARIANTS, variant_model_cfg
+from tools.benchmarks.speed_variants import (VARIANTS, variant_model_cfg,
+                                             variants)
 
 
 def test_variants_force_modes_through_the_config():
@@ -162,6 +163,20 @@ def test_control_reports_a_noisy_machine():
     text = markdown(analysis, {name: 1.0 for name in VARIANTS}, None)
     assert '| control: SwitOKD learning / DML | = 1 | 1.080 [1.080, 1.080]' \
         ' | misses 1 |' in text
+
+
+def test_ffsd_is_timed_against_dml_only_on_its_own_data():
+    assert 'ffsd' in variants(Config.fromfile(PAIR))
+    cifar = Config.fromfile(
+        'configs/cifar100/switokd_wrn16-2_resnet32_1xb128_cifar100.py')
+    assert 'ffsd' not in variants(cifar)
+    samples = fake_samples({'ffsd': 2.5})
+    analysis = analyse(samples, [0.5], resamples=200)
+    assert analysis['ratios']['FFSD (3 students) / DML']['cpu_ms'].estimate \
+        == pytest.approx(2.5)
+    without = {k: v for k, v in samples.items() if k != 'ffsd'}
+    assert 'FFSD' not in markdown(
+        analyse(without, [0.5], resamples=200), {}, None)
 
 
 def test_replace_section():

@@ -15,6 +15,9 @@ optimizer steps; modes forced through the model config):
   dml, kdcl         the registered DML and KDCL models
   ideal_learning    teacher train step + student train step, plain PyTorch
   ideal_expert      teacher no-grad forward + student train step
+  ffsd              FFSD from its own config (a leader and two students,
+                    each the pair's student; fusion module and decoders),
+                    when that config's data are the pair's
 
 Each round runs one iteration of every variant, in a rotating order; the
 per-variant medians of wall time and process CPU time over the rounds give

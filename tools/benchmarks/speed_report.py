@@ -15,6 +15,7 @@ RATIOS = {
     ('switokd_learning', 'ideal_learning', 1.03),
     'SwitOKD expert / DML': ('switokd_expert', 'dml', None),
     'KDCL / DML': ('kdcl', 'dml', None),
+    'FFSD (3 students) / DML': ('ffsd', 'dml', None),
     CONTROL: ('switokd_learning', 'dml', None),
 }
 METRICS = {'wall_ms': 'wall time', 'cpu_ms': 'CPU time'}
@@ -56,6 +57,7 @@ def analyse(samples: Dict[str, Dict[str, List[float]]],
             for metric in METRICS
         }
         for label, (num, den, _) in RATIOS.items()
+        if num in samples and den in samples
     }
     epochs = {
         f: {
@@ -134,6 +136,8 @@ def markdown(analysis: dict, memory: Dict[str, float],
     ]
     rows = []
     for label, (_, _, target) in RATIOS.items():
+        if label not in analysis['ratios']:  # a variant not timed
+            continue
         row = [
             label, '= 1'
             if label == CONTROL else '–' if target is None else f'≤ {target}'

@@ -20,8 +20,8 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.utils import ProgressBar
 
-from tools.benchmarks.speed_variants import (VARIANTS, synthetic_batch,
-                                             variant_step)
+from tools.benchmarks.speed_variants import (synthetic_batch, variant_step,
+                                             variants)
 
 #: per variant, per measured quantity, one sample per round
 Samples = Dict[str, Dict[str, List[float]]]
@@ -131,11 +131,12 @@ def cpu_peak_memories(config: str, batch_size: int, image_size: int,
     """:func:`cpu_peak_memory` of every variant, each in a fresh process
     (a process's resident memory does not shrink back between variants)."""
     spawn = multiprocessing.get_context('spawn')
-    with ProcessPoolExecutor(len(VARIANTS), mp_context=spawn) as pool:
+    names = variants(Config.fromfile(config))
+    with ProcessPoolExecutor(len(names), mp_context=spawn) as pool:
         futures = {
             name:
             pool.submit(cpu_peak_memory, config, name, batch_size, image_size,
                         iters)
-            for name in VARIANTS
+            for name in names
         }
         return {name: future.result() for name, future in futures.items()}

@@ -7,11 +7,13 @@ threshold that is never reached, or one that is always exceeded with the
 internals.
 """
 import copy
+import os.path as osp
 from typing import Callable, Dict, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config
+from mmengine.logging import MessageHub
 from mmengine.optim import build_optim_wrapper
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
@@ -35,7 +37,18 @@ MODELS_OVERRIDES = {
 }
 #: plain PyTorch steps of the same networks: whether the teacher learns
 IDEALS = {'ideal_learning': True, 'ideal_expert': False}
-VARIANTS = (*MODELS_OVERRIDES, *IDEALS)
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+#: other algorithms, each built from its own config (networks and
+#: optimizers), timed on the same batch when their data are the pair's:
+#: FFSD, a leader and two students of the pair's student
+OWN_CONFIGS = {
+    'ffsd':
+    osp.join(ROOT, 'configs', 'fashion_mnist',
+             'ffsd_resnet8-w4x3_1xb128_fashion-mnist.py')
+}
+VARIANTS = (*MODELS_OVERRIDES, *IDEALS, *OWN_CONFIGS)
+#: what a batch must agree in to feed another config's model
+DATA_KEYS = ('mean', 'std', 'num_classes')
 #: the config keys every two-network model takes
 NETWORK_KEYS = ('student', 'teacher', 'data_preprocessor')
 #: the models that take SwitOKD's loss settings (alpha, beta, tau, ...)
@@ -120,9 +133,39 @@ def plain_steps(model, optim, batch: dict,
     return step
 
 
+def data_of(cfg: Config) -> dict:
+    """The data preprocessor settings a batch must fit."""
+    preprocessor = cfg.model.get('data_preprocessor') or cfg.data_preprocessor
+    return {key: preprocessor.get(key) for key in DATA_KEYS}
+
+
+def variants(cfg: Config) -> Tuple[str, ...]:
+    """The variants for the pair ``cfg``: every model variant and ideal,
+    and the other algorithms whose config takes the same data."""
+    return (*MODELS_OVERRIDES, *IDEALS, *(
+        name for name, path in OWN_CONFIGS.items()
+        if data_of(Config.fromfile(path)) == data_of(cfg)))
+
+
+def own_config_step(name: str, batch: dict,
+                    device: str) -> Callable[[], None]:
+    """One iteration of an algorithm built from its own config (its epoch,
+    which FFSD's warm-up reads, set to the first when none is)."""
+    own = Config.fromfile(OWN_CONFIGS[name])
+    model = MODELS.build(own.model).to(device).train()
+    model.init_weights()
+    optim = build_optim_wrapper(model, copy.deepcopy(own.optim_wrapper))
+    hub = MessageHub.get_current_instance()
+    if hub.get_info('epoch') is None:
+        hub.update_info('epoch', 0)
+    return lambda: model.train_step(batch, optim)
+
+
 def variant_step(cfg: Config, name: str, batch: dict,
                  device: str) -> Callable[[], None]:
     """One training iteration of the named variant, freshly built."""
+    if name in OWN_CONFIGS:
+        return own_config_step(name, batch, device)
     if name in IDEALS:
         model, optim = build(cfg, 'switokd_learning', device)
         return plain_steps(model, optim, batch, IDEALS[name])
@@ -134,7 +177,7 @@ def variant_steps(cfg: Config, batch: dict,
                   device: str) -> Dict[str, Callable[[], None]]:
     """Every variant's iteration, each with its own model (seed 0)."""
     steps = {}
-    for name in VARIANTS:
+    for name in variants(cfg):
         torch.manual_seed(0)
         steps[name] = variant_step(cfg, name, batch, device)
     return steps
