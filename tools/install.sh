@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install switokd_mm (editable) and the offline Fashion-MNIST data on a fresh
-# machine; one line per step.
+# Install switokd_mm (editable), the offline Fashion-MNIST data and the fonts
+# Glyphs is rendered from, on a fresh machine; one line per step.
 #   bash tools/install.sh                  # with the test tools: .[tests]
 #   bash tools/install.sh --without-tests  # the package alone: .
 # Run again, it skips what is installed already (tools/install_state.py: the
@@ -32,6 +32,28 @@ else
     echo "[install] Fashion-MNIST: apt-get install dataset-fashion-mnist ..."
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null
+fi
+
+# The fonts tools/dataset_converters/prepare_glyphs.py renders Glyphs from
+# (its FONTS), each package known by one of its files
+FONT_DIR=${FONT_DIR:-/usr/share/fonts/truetype}
+missing_fonts=()
+for package_file in \
+    fonts-dejavu-core:dejavu/DejaVuSans.ttf \
+    fonts-dejavu-extra:dejavu/DejaVuSerif-Italic.ttf \
+    fonts-liberation2:liberation2/LiberationSans-Regular.ttf \
+    fonts-freefont-ttf:freefont/FreeSans.ttf \
+    fonts-noto-core:noto/NotoSans-Regular.ttf; do
+    if [ ! -f "$FONT_DIR/${package_file#*:}" ]; then
+        missing_fonts+=("${package_file%%:*}")
+    fi
+done
+if [ ${#missing_fonts[@]} -eq 0 ]; then
+    echo "[install] Glyphs fonts: present in $FONT_DIR"
+else
+    echo "[install] Glyphs fonts: apt-get install ${missing_fonts[*]} ..."
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq "${missing_fonts[@]}" >/dev/null
 fi
 
 # -I: neither PYTHONPATH nor the current folder may hide the installed
