@@ -153,7 +153,6 @@ def own_config_step(name: str, batch: dict,
     which FFSD's warm-up reads, set to the first when none is)."""
     own = Config.fromfile(OWN_CONFIGS[name])
     model = MODELS.build(own.model).to(device).train()
-    model.init_weights()
     optim = build_optim_wrapper(model, copy.deepcopy(own.optim_wrapper))
     hub = MessageHub.get_current_instance()
     if hub.get_info('epoch') is None:
