@@ -217,3 +217,37 @@ def test_a_batch_without_sample_indices_is_refused_for_a_memory():
     model, optim = switokd(distill_terms=[CRD_TERM])
     with pytest.raises(KeyError, match='sample_idx'):
         model.train_step(batch(), optim)
+
+
+@pytest.mark.parametrize('loss, moved', [
+    (dict(type='CCLoss', student_channels=8, teacher_channels=64),
+     ('student_embed.weight', 'teacher_embed.weight')),
+    (dict(type='VIDLoss', student_channels=8, teacher_channels=64),
+     ('alpha', 'regressor.0.weight', 'regressor.4.weight')),
+],
+                         ids=['cc', 'vid'])
+def test_a_terms_trainable_loss_is_the_students_and_is_stepped(loss, moved):
+    model, optim = switokd(distill_terms=[
+        dict(
+            source='teacher.backbone.stages.2',
+            target='student.backbone.layer3',
+            loss=loss,
+            name='term')
+    ])
+    module = model.student.distill_losses['term']
+    own = {id(p) for p in module.parameters()}
+    stepped = {
+        name: {
+            id(p)
+            for group in optim[name].optimizer.param_groups
+            for p in group['params']
+        }
+        for name in ('student', 'teacher')
+    }
+    assert own and own <= stepped['student']
+    assert not own & stepped['teacher']
+    before = copy.deepcopy(module.state_dict())
+    log_vars = model.train_step(batch(), optim)
+    assert torch.isfinite(log_vars['student/loss_term'])
+    for key in moved:
+        assert not torch.equal(module.state_dict()[key], before[key]), key

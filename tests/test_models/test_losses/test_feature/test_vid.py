@@ -1,17 +1,15 @@
 """VIDLoss: the Gaussian negative log-likelihood against loops over
 channels and positions, its per-sample weights, its trained regressor and
-variance, and its place in the student as a config term's loss."""
-import copy
+variance (its place in the student as a config term's loss:
+test_distill/test_terms.py)."""
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
-from mmpretrain.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
+from mmpretrain.registry import MODELS
 
 from switokd_mm.models.losses.feature.vid import VIDLoss
-from tests.conftest import make_batch
 
 
 def features(batch=3, student=4, teacher=6, size=(3, 2),
@@ -140,50 +138,3 @@ def test_built_from_the_registry():
         (64, 8), (64, 64), (64, 64)
     ]
     assert loss.alpha.shape == (64, ) and loss.loss_weight == 2.0
-
-
-def test_a_term_makes_the_loss_the_students_and_its_optimizer_steps_it():
-    model_cfg = Config.fromfile('tests/fixtures/tiny_kdcl_fashion_mnist.py')
-    student, teacher = model_cfg.model.student, model_cfg.model.teacher
-    torch.manual_seed(0)
-    model = MODELS.build(
-        dict(
-            type='SwitOKD',
-            student=student,
-            teacher=teacher,
-            threshold=dict(type='FixedThreshold', delta=2.0),
-            distill_terms=[
-                dict(
-                    source='teacher.backbone.stages.2',
-                    target='student.backbone.layer3',
-                    loss=dict(type='VIDLoss', student_channels=8,
-                              teacher_channels=64),
-                    name='vid')
-            ]))
-    loss = model.student.distill_losses['vid']
-    assert isinstance(loss, VIDLoss)
-    optim = OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(
-            type='PerNetworkOptimWrapperConstructor',
-            optim_wrapper_cfg={
-                name: dict(optimizer=dict(type='SGD', lr=0.1))
-                for name in ('student', 'teacher')
-            }))(model)
-    stepped = {
-        name: {id(p) for group in optim[name].optimizer.param_groups
-               for p in group['params']}
-        for name in ('student', 'teacher')
-    }
-    own = {id(p) for p in loss.parameters()}
-    assert len(own) == 4 and own <= stepped['student']
-    assert not own & stepped['teacher']
-
-    before = copy.deepcopy(loss.state_dict())
-    torch.manual_seed(1)
-    inputs = torch.rand(4, 1, 28, 28) * 255
-    data = make_batch(inputs.flatten(1), range(4))
-    data['inputs'] = list(inputs)
-    log_vars = model.train_step(data, optim)
-    assert 'student/loss_vid' in log_vars
-    for key in ('alpha', 'regressor.0.weight', 'regressor.4.weight'):
-        assert not torch.equal(loss.state_dict()[key], before[key]), key
