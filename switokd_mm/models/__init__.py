@@ -1,5 +1,6 @@
 from .algorithms import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
+from .staged import *  # noqa: F401,F403
 from .thresholds import (AdaptiveThreshold, FixedThreshold, NeverSwitch,
                          Threshold)
 
