@@ -11,7 +11,7 @@ from mmpretrain.structures import DataSample
 from torch import Tensor
 
 from switokd_mm.checkpoint.fit_checks import load_network_weights
-from ..distill import FeatureRecorder
+from ..distill import FeatureRecorder, last_output
 from ..utils import check_finite, check_optim_wrapper, update_learners
 from .multi_network_model import MultiNetworkModel
 
@@ -107,9 +107,7 @@ class ParaphraserPretraining(MultiNetworkModel):
         """The teacher's float32 output at ``layer`` (no gradient)."""
         with torch.no_grad(), self.recorders['teacher'].recording() as out:
             self.teacher(inputs, mode='tensor')
-        features = out.get(self.layer)
-        if isinstance(features, (tuple, list)) and features:
-            features = features[-1]
+        features = last_output(out.get(self.layer))
         if not isinstance(features, Tensor) or features.dim() != 4:
             raise TypeError(
                 f'{type(self).__name__}: the teacher\'s {self.layer!r} gave '

@@ -7,6 +7,14 @@ import torch.nn as nn
 from torch import Tensor
 
 
+def last_output(output):
+    """A recorded output as one value: a tuple or list (a backbone's or a
+    neck's stage outputs) gives its last element, anything else itself."""
+    if isinstance(output, (tuple, list)) and output:
+        return output[-1]
+    return output
+
+
 class FeatureRecorder:
     """Outputs of named submodules of one network (e.g.
     ``backbone.layer3``), kept while :meth:`recording` is active.

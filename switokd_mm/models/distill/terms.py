@@ -32,6 +32,8 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from torch import Tensor
 
+from .recorders import last_output
+
 #: the submodule of a target network that holds its terms' connectors
 CONNECTORS = 'distill_connectors'
 #: the submodule of a target network that holds its terms' losses that
@@ -186,9 +188,7 @@ def term_losses(terms: List[FeatureTerm],
 
 
 def _tensor(outputs: Dict[str, Tensor], path: str, term: FeatureTerm):
-    output = outputs.get(path)
-    if isinstance(output, (tuple, list)) and output:
-        output = output[-1]
+    output = last_output(outputs.get(path))
     if not isinstance(output, Tensor):
         raise TypeError(
             f'distill term {term.name!r}: {path!r} gave '
