@@ -5,9 +5,10 @@ from .multi_network_model import MultiNetworkModel
 from .multi_switokd import MultiSwitOKD
 from .offline_kd import OfflineKD
 from .paraphraser_pretraining import ParaphraserPretraining
+from .spot_adaptive_kd import SpotAdaptiveKD
 from .switokd import SwitOKD
 
 __all__ = [
     'DML', 'FFSD', 'KDCL', 'MultiKDCL', 'MultiNetworkModel', 'MultiSwitOKD',
-    'OfflineKD', 'ParaphraserPretraining', 'SwitOKD'
+    'OfflineKD', 'ParaphraserPretraining', 'SpotAdaptiveKD', 'SwitOKD'
 ]

@@ -121,25 +121,39 @@ class MultiNetworkModel(BaseModel):
         return {name: getattr(self, name) for name in self.roles}
 
     def _forward_all(
-            self, data: Union[dict, tuple,
-                              list], optim_wrapper: OptimWrapperDict
+        self, data: Union[dict, tuple, list],
+        optim_wrapper: OptimWrapperDict
     ) -> Tuple[Dict[str, Tensor], Tensor]:
         """float32 logits of every network (each learning network in its own
         optimizer context: autocast, no_sync) and the target probabilities.
         """
-        learning = [name for name in self.nets if name not in self.frozen]
-        check_optim_wrapper(optim_wrapper, learning, type(self).__name__)
+        inputs, data_samples = self._preprocess(data)
+        return self._run_networks(inputs, optim_wrapper), soft_targets(
+            data_samples, self.num_classes)
+
+    def _preprocess(self, data: Union[dict, tuple, list]) -> tuple:
+        """The batch through the data preprocessor: ``(inputs,
+        data_samples)``; keeps the samples' dataset indices when a term
+        reads them."""
         data = self.data_preprocessor(data, True)
         inputs, data_samples = data['inputs'], data['data_samples']
         if needs_sample_idx(self.terms):
             self.sample_idx = sample_indices(data_samples).to(inputs.device)
+        return inputs, data_samples
+
+    def _run_networks(self, inputs: Tensor,
+                      optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """float32 logits of every classifier on ``inputs``, recording the
+        features the terms read; a frozen network runs without autograd."""
+        learning = [name for name in self.nets if name not in self.frozen]
+        check_optim_wrapper(optim_wrapper, learning, type(self).__name__)
         logits = {}
         for name, net in self.nets.items():
             context = torch.no_grad() if name in self.frozen else \
                 optim_wrapper[name].optim_context(net)
             with context, self.recorders[name].recording():
                 logits[name] = net(inputs, mode='tensor').float()
-        return logits, soft_targets(data_samples, self.num_classes)
+        return logits
 
     def feature_losses(self, learner: str) -> Dict[str, Tensor]:
         """The losses of the config's distillation terms that train

@@ -6,14 +6,14 @@ from mmengine.optim import OptimWrapperDict
 from mmpretrain.registry import MODELS
 from torch import Tensor
 
-from switokd_mm.checkpoint.fit_checks import load_network_weights
 from ..losses import ce_with_distillation, with_feature_terms
 from ..utils import check_finite, check_hyper_parameters, update_learners
+from .frozen_teacher import FrozenTeacherForm
 from .multi_network_model import MultiNetworkModel, TeacherStudentForm
 
 
 @MODELS.register_module()
-class OfflineKD(TeacherStudentForm, MultiNetworkModel):
+class OfflineKD(FrozenTeacherForm, TeacherStudentForm, MultiNetworkModel):
     """Student loss ``alpha * CE(y, z_s) + (1 - alpha) * tau^2 *
     KL(p_t^tau || p_s^tau)`` (the paper's Table 1, row KD) with a frozen
     teacher: no gradient, eval mode (BatchNorm statistics fixed) and no
@@ -22,12 +22,8 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
     Args:
         student: config of the student classifier.
         teacher: config of the teacher classifier.
-        teacher_ckpt: the teacher's trained weights: a plain classifier
-            checkpoint, e.g. from ``tools/model_converters/export_student.py
-            --networks teacher`` or an mmpretrain training run, or a
-            two-network training checkpoint (its ``teacher.*`` weights are
-            taken). Loaded by :meth:`init_weights`; every teacher weight
-            must be in the file, in its shape, or loading fails.
+        teacher_ckpt: the teacher's trained weights
+            (:class:`FrozenTeacherForm`).
         alpha: weight of the cross-entropy; ``1 - alpha`` weighs the
             distillation term.
         tau: distillation temperature (the paper uses 2-3 for KD).
@@ -37,8 +33,6 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
         distill_terms: feature distillation terms (e.g. FitNet, AT) added
             to the student's loss (see :class:`MultiNetworkModel`).
     """
-    frozen = ('teacher', )
-
     def __init__(self,
                  student: dict,
                  teacher: dict,
@@ -49,9 +43,6 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  distill_terms: Optional[List[dict]] = None) -> None:
-        if not teacher_ckpt:
-            raise ValueError('OfflineKD needs `teacher_ckpt`, the trained '
-                             "teacher's checkpoint")
         check_hyper_parameters('OfflineKD', alpha=alpha, tau=tau)
         if alpha > 1:
             raise ValueError(f'OfflineKD: alpha must lie in [0, 1], got '
@@ -60,23 +51,11 @@ class OfflineKD(TeacherStudentForm, MultiNetworkModel):
             student,
             teacher,
             eval_teacher,
+            teacher_ckpt=teacher_ckpt,
             data_preprocessor=data_preprocessor,
             init_cfg=init_cfg,
             distill_terms=distill_terms)
         self.alpha, self.tau = alpha, tau
-        self.teacher_ckpt = teacher_ckpt
-        self.teacher.requires_grad_(False)
-
-    def init_weights(self) -> None:
-        """Initialise the student; load the teacher from ``teacher_ckpt``."""
-        super().init_weights()
-        load_network_weights(self.teacher, self.teacher_ckpt, 'teacher')
-
-    def train(self, mode: bool = True) -> 'OfflineKD':
-        """Switch the student's mode; the teacher always stays in eval."""
-        super().train(mode)
-        self.teacher.eval()
-        return self
 
     def train_step(
             self, data: Union[dict, tuple, list],

@@ -154,10 +154,12 @@ def recorded_paths(terms: List[FeatureTerm], network: str) -> List[str]:
     ]
 
 
-def term_losses(terms: List[FeatureTerm],
-                learner: str,
-                features: Dict[str, Dict[str, Tensor]],
-                sample_idx: Optional[Tensor] = None) -> Dict[str, Tensor]:
+def term_losses(
+        terms: List[FeatureTerm],
+        learner: str,
+        features: Dict[str, Dict[str, Tensor]],
+        sample_idx: Optional[Tensor] = None,
+        weights: Optional[Dict[str, Tensor]] = None) -> Dict[str, Tensor]:
     """The losses of the terms that train ``learner``, in float32.
 
     Args:
@@ -166,6 +168,9 @@ def term_losses(terms: List[FeatureTerm],
         features: recorded outputs per network and module path.
         sample_idx: the samples' dataset indices, for the losses that
             read them (:func:`needs_sample_idx`).
+        weights: per term name, ``(B,)`` sample weights passed to its loss
+            (e.g. SAKD's 0/1 choice of the samples distilled there); a term
+            without one weighs every sample 1.
 
     Returns:
         dict: ``loss_<name>`` per term of ``learner``.
@@ -181,6 +186,8 @@ def term_losses(terms: List[FeatureTerm],
             learned = term.connector(learned)
         extra = dict(sample_idx=sample_idx) if getattr(
             term.loss, 'needs_sample_idx', False) else {}
+        if weights is not None and term.name in weights:
+            extra['weight'] = weights[term.name]
         losses[f'loss_{term.name}'] = term.loss(learned,
                                                 source.detach().float(),
                                                 **extra)
