@@ -18,7 +18,8 @@ from switokd_mm.checkpoint.loader_registration import enable_safe_checkpoints
 from switokd_mm.datasets.checks.dataloader_checks import (build_loop,
                                                           check_dataloader)
 from switokd_mm.engine.hooks import (RandomStateHook, SafeCheckpointHook,
-                                     SwitchingLoggerHook)
+                                     SpotShareLoggerHook, SwitchingLoggerHook)
+from switokd_mm.engine.hooks.spot_share_logger_hook import logs_spot_shares
 from switokd_mm.engine.hooks.switching_logger_hook import logs_switching
 from switokd_mm.engine.runner.work_dir_lock import work_dir_lock
 
@@ -50,7 +51,8 @@ class SafeRunner(Runner):
     - ``train()`` holds the work dir's run lock: one live run per work
       dir, whoever builds the runner (tools/train.py takes it earlier).
     - :class:`RandomStateHook` and, for a model that switches,
-      :class:`SwitchingLoggerHook` are always registered, whatever
+      :class:`SwitchingLoggerHook` (for a spot-adaptive one,
+      :class:`SpotShareLoggerHook`) are always registered, whatever
       ``custom_hooks`` holds.
     - The ``checkpoint`` default hook of type ``CheckpointHook`` becomes a
       :class:`~switokd_mm.engine.hooks.SafeCheckpointHook` (new checkpoint
@@ -87,7 +89,8 @@ class SafeRunner(Runner):
         """mmengine's hooks, plus those every run of the plugin needs when
         neither list holds one of their type: :class:`RandomStateHook`
         (exact resumes) and, for a model that switches,
-        :class:`SwitchingLoggerHook` (a user's own ``custom_hooks`` replace
+        :class:`SwitchingLoggerHook`, for a spot-adaptive one,
+        :class:`SpotShareLoggerHook` (a user's own ``custom_hooks`` replace
         the config's list and would drop them)."""
         super().register_hooks(default_hooks, custom_hooks)
         model = self.model.module if is_model_wrapper(self.model) \
@@ -95,6 +98,8 @@ class SafeRunner(Runner):
         required = [RandomStateHook]
         if logs_switching(model):
             required.append(SwitchingLoggerHook)
+        if logs_spot_shares(model):
+            required.append(SpotShareLoggerHook)
         for hook_type in required:
             if not any(isinstance(hook, hook_type) for hook in self._hooks):
                 self.register_hook(hook_type())

@@ -1,0 +1,135 @@
+"""Plot where a spot-adaptive (SAKD) run distilled: the share of samples
+distilled at each spot per iteration, the paper's view of the policy.
+
+    python tools/analysis/plot_spot_shares.py WORK_DIR_OR_SCALARS_JSON \\
+        [--out-dir DIR] [--formats png pdf] [--window 25]
+
+Writes ``spot_shares``: per spot (feature spots, then the logits), the
+exact per-iteration share (``sakd/iter_share_<spot>``, thin) and its moving
+mean over ``--window`` iterations (thick), with the epochs' means
+(``sakd/epoch_share_<spot>``) as points at each epoch's last iteration.
+Reads mmengine's LocalVisBackend scalars or TensorBoard events.
+"""
+import argparse
+import re
+from pathlib import Path
+from typing import Dict, List
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from switokd_mm.utils import load_records  # noqa: E402
+
+ITER_SHARE = re.compile(r'^sakd/iter_share_(?P<spot>\w+)$')
+EPOCH_SHARE = re.compile(r'^sakd/epoch_share_(?P<spot>\w+)$')
+
+
+def share_series(records: List[dict],
+                 pattern: re.Pattern) -> Dict[str, tuple]:
+    """Per spot, the (steps, shares) arrays of the keys ``pattern``
+    matches; a step logged twice keeps its last value."""
+    points: Dict[str, Dict[int, float]] = {}
+    for record in records:
+        for key, value in record.items():
+            match = pattern.match(key)
+            if match:
+                points.setdefault(match['spot'], {})[record['step']] = value
+    return {
+        spot: (np.array(sorted(p)), np.array([p[s] for s in sorted(p)]))
+        for spot, p in points.items()
+    }
+
+
+def moving_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last ``window`` values at each point (fewer at the
+    start)."""
+    sums = np.cumsum(np.insert(values.astype(float), 0, 0.0))
+    ends = np.arange(1, len(values) + 1)
+    starts = np.maximum(ends - window, 0)
+    return (sums[ends] - sums[starts]) / (ends - starts)
+
+
+def share_figure(records: List[dict], window: int) -> Figure:
+    """The figure (raises ValueError without SAKD scalars)."""
+    per_iter = share_series(records, ITER_SHARE)
+    if not per_iter:
+        raise ValueError('no sakd/iter_share_* scalars')
+    per_epoch = share_series(records, EPOCH_SHARE)
+    iters_per_epoch = _iterations_per_epoch(per_iter, per_epoch)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for index, (spot, (steps, shares)) in enumerate(per_iter.items()):
+        colour = f'C{index}'
+        ax.plot(steps, 100 * shares, color=colour, alpha=0.2, linewidth=0.6)
+        ax.plot(
+            steps,
+            100 * moving_mean(shares, window),
+            color=colour,
+            linewidth=1.8,
+            label=f'{spot} (mean of {window} iterations)')
+        if spot in per_epoch and iters_per_epoch:
+            epochs, means = per_epoch[spot]
+            ax.plot(
+                epochs * iters_per_epoch,
+                100 * means,
+                'o',
+                color=colour,
+                markeredgecolor='black')
+    ax.set_xlabel('iteration (points: epoch means)')
+    ax.set_ylabel('samples distilled (%)')
+    ax.set_ylim(-3, 103)
+    ax.set_title('SAKD: share of samples distilled at each spot')
+    ax.legend(loc='lower left', fontsize='small')
+    fig.tight_layout()
+    return fig
+
+
+def _iterations_per_epoch(per_iter: Dict[str, tuple],
+                          per_epoch: Dict[str, tuple]) -> int:
+    """Iterations per epoch from the last logged iteration and epoch (0
+    when no epoch was logged)."""
+    if not per_epoch:
+        return 0
+    last_iter = max(int(steps[-1]) for steps, _ in per_iter.values())
+    last_epoch = max(int(epochs[-1]) for epochs, _ in per_epoch.values())
+    return last_iter // last_epoch
+
+
+def main(argv=None) -> List[Path]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('path', help='work_dir, scalars.json or TB log dir')
+    parser.add_argument('--out-dir', help='default: <work_dir>/plots')
+    parser.add_argument(
+        '--formats',
+        nargs='+',
+        default=['png'],
+        help='image formats, e.g. png pdf svg')
+    parser.add_argument(
+        '--window',
+        type=int,
+        default=25,
+        help='iterations of the moving mean')
+    args = parser.parse_args(argv)
+    if args.window < 1:
+        parser.error('--window must be >= 1')
+    path = Path(args.path)
+    out_dir = Path(args.out_dir) if args.out_dir else (
+        path.parent if path.is_file() else path) / 'plots'
+    try:
+        fig = share_figure(load_records(path), args.window)
+    except ValueError as error:
+        raise SystemExit(f'{path}: {error} to plot') from error
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [out_dir / f'spot_shares.{fmt}' for fmt in args.formats]
+    for file in written:
+        fig.savefig(file, dpi=120)
+    plt.close(fig)
+    print(f"spot_shares: {', '.join(map(str, written))}")
+    return written
+
+
+if __name__ == '__main__':
+    main()
