@@ -1,10 +1,11 @@
 """The accuracy study: vanilla, DML, KDCL and SwitOKD (adaptive threshold,
 teacher loss of Eq. 6 and of Eq. 5), the paper's Fig. 5 shape (the same
 student with a larger teacher), offline distillation from the pre-trained
-vanilla teacher (KD, FitNet, AT, CRD) and FFSD's leader (trained with two
-peers of its own size) on Fashion-MNIST; SwitOKD against DML at
-tau = gap_tau = 0.5 on Fashion-MNIST, and on the 100-class Glyphs, where
-the gate fires (issue 27); several seeds; mean +- std of the final test
+vanilla teacher (KD, FitNet, AT, CRD), spot-adaptive KD (SAKD with AT and
+with CRD spots) next to its non-adaptive twins (AT + KD, CRD + KD), and
+FFSD's leader (trained with two peers of its own size) on Fashion-MNIST;
+SwitOKD against DML at tau = gap_tau = 0.5 on Fashion-MNIST, and on the
+100-class Glyphs, where the gate fires (issue 27); several seeds; mean +- std of the final test
 accuracy, each run's expert share, switches, gate margin and wall time.
 
     python tools/benchmarks/accuracy_table.py [--seeds 0 1 2] [--jobs 2]
@@ -127,6 +128,12 @@ ROWS = [
     *(_pair_row(method, prefix, 'wrn16-1', VANILLA_TEACHER)
       for method, prefix in (('KD', 'kd'), ('FitNet', 'fitnet'), ('AT', 'at'),
                              ('CRD', 'crd'))),
+    # spot-adaptive KD and its non-adaptive twins (every sample distilled
+    # at every spot), from the same frozen teacher
+    *(_pair_row(method, prefix, 'wrn16-1', VANILLA_TEACHER)
+      for method, prefix in (('AT + KD', 'at-kd'), ('SAKD (AT)', 'sakd-at'),
+                             ('CRD + KD', 'crd-kd'), ('SAKD (CRD)',
+                                                      'sakd-crd'))),
     # FFSD: a leader and two students of the study's student, no teacher;
     # the leader is the product, reported in the student column
     Row('FFSD', '–', f'ffsd_{STUDENT}x3_1xb128_fashion-mnist',
