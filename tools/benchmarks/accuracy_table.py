@@ -5,8 +5,9 @@ vanilla teacher (KD, FitNet, AT, CRD), spot-adaptive KD (SAKD with AT and
 with CRD spots) next to its non-adaptive twins (AT + KD, CRD + KD), and
 FFSD's leader (trained with two peers of its own size) on Fashion-MNIST;
 SwitOKD against DML at tau = gap_tau = 0.5 on Fashion-MNIST, and on the
-100-class Glyphs, where the gate fires (issue 27); several seeds; mean +- std of the final test
-accuracy, each run's expert share, switches, gate margin and wall time.
+100-class Glyphs, where the gate fires (issue 27); several seeds; mean +-
+std of the final test accuracy, each run's expert share, switches, gate
+margin and wall time.
 
     python tools/benchmarks/accuracy_table.py [--seeds 0 1 2] [--jobs 2]
         [--methods vanilla KD ...] [--settings glyphs100 ...]
