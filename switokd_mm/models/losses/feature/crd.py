@@ -108,6 +108,11 @@ class CRDLoss(nn.Module):
     the memories stay equal on all ranks without DDP broadcasting them
     (:attr:`synchronised_buffers`).
 
+    A sample of weight 0 is left out of the memories' update, as the
+    released SAKD code passes only the samples it distils to CRD; Z is set
+    from every sample of the first batch (there, from the first batch's
+    selected samples).
+
     The released code draws the negatives of each sample from the other
     classes by default (its ``exact`` mode, which needs the dataset's
     labels per index); here they are drawn from the whole memory (its
@@ -189,7 +194,10 @@ class CRDLoss(nn.Module):
         per_sample = sum(
             nce_loss(score / z, self.num_samples)
             for score, z in zip(scores, normalizer))
-        self._update_memories(sample_idx, student.detach(), teacher.detach())
+        keep = torch.ones_like(sample_idx, dtype=torch.bool) \
+            if weight is None else weight.to(sample_idx.device) != 0
+        self._update_memories(sample_idx, student.detach(), teacher.detach(),
+                              keep)
         return self.loss_weight * weighted_batch_mean(per_sample, weight)
 
     @torch.no_grad()
@@ -204,11 +212,13 @@ class CRDLoss(nn.Module):
 
     @torch.no_grad()
     def _update_memories(self, sample_idx: Tensor, student: Tensor,
-                         teacher: Tensor) -> None:
+                         teacher: Tensor, keep: Tensor) -> None:
         if get_world_size() > 1:
-            sample_idx, student, teacher = (
+            sample_idx, student, teacher, keep = (
                 torch.cat(all_gather(t))
-                for t in (sample_idx, student, teacher))
+                for t in (sample_idx, student, teacher, keep))
+        sample_idx, student, teacher = (sample_idx[keep], student[keep],
+                                        teacher[keep])
         momentum_update(self.memory_student, sample_idx, student,
                         self.momentum)
         momentum_update(self.memory_teacher, sample_idx, teacher,

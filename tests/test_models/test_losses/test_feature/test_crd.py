@@ -125,6 +125,21 @@ def test_a_sample_of_weight_zero_gets_no_gradient_and_adds_nothing():
     assert 0 < value.item() < full.item()
 
 
+def test_a_sample_of_weight_zero_leaves_its_memory_rows_alone():
+    loss, student, teacher, idx = small_loss()
+    before = {n: getattr(loss, n).clone()
+              for n in ('memory_student', 'memory_teacher')}
+    loss(student, teacher, torch.tensor([1.0, 0.0, 1.0]), sample_idx=idx)
+    for name, memory in before.items():
+        after = getattr(loss, name)
+        # sample 1 (index 2) was not distilled: its rows stay
+        assert torch.equal(after[2], memory[2]), name
+        assert not torch.equal(after[7], memory[7]), name
+        assert not torch.equal(after[4], memory[4]), name
+        untouched = [r for r in range(10) if r not in (7, 4)]
+        assert torch.equal(after[untouched], memory[untouched]), name
+
+
 def test_embeddings_get_gradients_and_belong_to_the_loss():
     loss, student, teacher, idx = small_loss()
     loss(student, teacher, sample_idx=idx).backward()
