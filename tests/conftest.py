@@ -1,4 +1,7 @@
 """Shared fixtures: tiny classifiers whose logits the tests control."""
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -108,6 +111,29 @@ def run_train(work_dir, data_root, name, *extra, config=CONFIG):
         str(work_dir), *extra, '--cfg-options', f'experiment_name={name}',
         *data_root_options(data_root)
     ])
+
+
+def plain_runner_top1(stem, work_dir) -> float:
+    """The top-1 accuracy a plain mmengine Runner (a fresh process, no
+    plugin registered but what the config imports) gives the network
+    exported as ``<stem>.py`` and ``<stem>.pth``
+    (tools/model_converters/export_student.py) on its test data."""
+    script = textwrap.dedent(f'''
+        from mmengine.config import Config
+        from mmengine.runner import Runner
+        cfg = Config.fromfile('{stem}.py')
+        cfg.work_dir = '{work_dir}'
+        cfg.load_from = '{stem}.pth'
+        metrics = Runner.from_cfg(cfg).test()
+        print('TOP1', metrics['accuracy/top1'])
+    ''')
+    result = subprocess.run([sys.executable, '-c', script],
+                            cwd=Path(work_dir).parent,
+                            capture_output=True,
+                            text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return float(result.stdout.split('TOP1')[-1])
 
 
 @pytest.fixture(scope='session')

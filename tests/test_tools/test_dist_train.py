@@ -3,6 +3,7 @@ decides alike, stays identical, and matches one process with the global
 batch; a paused teacher stays bit-identical on every rank."""
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import torch
 
 from switokd_mm.checkpoint import load_checkpoint_file
 from switokd_mm.engine.runner.work_dir_lock import LOCK_FILE, work_dir_lock
+from switokd_mm.utils import load_records
 from tests.conftest import data_root_options
 
 ROOT = Path(__file__).parents[2]
@@ -382,3 +384,61 @@ def test_ffsd_learners_are_equal_on_two_ranks(tmp_path, fashion_mnist_root):
         assert any(not torch.equal(value, rank0['at_start'][key])
                    for key, value in rank0['state_dict'].items()
                    if key.startswith(f'{learner}.')), learner
+
+
+def logged_shares(work_dir, rank: int) -> list:
+    """The shares logged in rank ``rank``'s own log file (``log_level=DEBUG``
+    writes one per rank): those of each log line (window means) and each
+    line of SpotShareLoggerHook's epoch means."""
+    (log, ) = Path(work_dir).glob(f'*/*_rank{rank}.log')
+    logged = []
+    for line in log.read_text().splitlines():
+        if 'SAKD epoch' in line:
+            logged.append(line.split(' - INFO - ')[-1])
+        elif 'sakd/share_' in line:
+            logged.append(re.findall(r'sakd/share_\w+: \S+', line))
+    return logged
+
+
+def test_sakd_learners_are_equal_on_two_ranks(tmp_path, fashion_mnist_root):
+    """SAKD (AT spots, mixed start) on two ranks: student and policy each
+    have their own DDP; the policy's graft forward runs the student
+    without its own gradients. After two epochs every parameter of both is
+    equal on both ranks and moved (the policy's adapters' BatchNorm
+    statistics are each rank's own after its last training forward, as
+    FFSD's fusion module's), the teacher is the loaded one, and both ranks
+    log the same shares, those of the global batch (averaged over the
+    ranks: multiples of 1/32 with 16 samples per rank, some odd)."""
+    from tests.test_tools.test_sakd_runs import SPOTS, tiny_sakd_config
+    config, teacher = tiny_sakd_config(tmp_path, 'RankRecorderHook')
+    launch(['bash', 'tools/dist_train.sh', config, '2'], tmp_path / 'run',
+           fashion_mnist_root, 'train_dataloader.batch_size=16',
+           'log_level=DEBUG')
+    rank0, rank1 = rank_records(tmp_path / 'run', 2)
+    assert rank0['state_dict'].keys() == rank1['state_dict'].keys()
+    for key, value in rank0['state_dict'].items():
+        if key.startswith('teacher.'):
+            assert torch.equal(value, teacher[key[len('teacher.'):]]), key
+        local = key.startswith('policy.') and 'running_' in key
+        assert local or torch.equal(value, rank1['state_dict'][key]), key
+    for learner in ('student', 'policy'):
+        assert any(not torch.equal(value, rank0['at_start'][key])
+                   for key, value in rank0['state_dict'].items()
+                   if key.startswith(f'{learner}.')
+                   and key.endswith('weight')), learner
+
+    shares = [
+        record[f'sakd/iter_share_{spot}']
+        for record in load_records(tmp_path / 'run') for spot in SPOTS
+        if f'sakd/iter_share_{spot}' in record
+    ]
+    assert len(shares) == 16 * len(SPOTS)
+    assert all(32 * share == int(32 * share) for share in shares)
+    assert any(int(32 * share) % 2 for share in shares)
+    logged = [logged_shares(tmp_path / 'run', rank) for rank in (0, 1)]
+    # per epoch: a log line every 4 of its 8 iterations, then its means
+    assert [type(entry) for entry in logged[0]] == [list, list, str] * 2
+    assert all(
+        len(entry) == len(SPOTS) for entry in logged[0]
+        if isinstance(entry, list))
+    assert logged[0] == logged[1]

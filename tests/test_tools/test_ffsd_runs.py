@@ -8,14 +8,14 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 
 import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from switokd_mm.utils import load_records
-from tests.conftest import REPO, data_root_options, run_train
+from tests.conftest import (REPO, data_root_options, plain_runner_top1,
+                            run_train)
 from tools.model_converters.export_student import export
 
 FFSD = str(REPO / 'tests' / 'fixtures' / 'tiny_ffsd_fashion_mnist.py')
@@ -92,22 +92,7 @@ def test_exported_leader_scores_in_plain_mmengine_what_the_run_did(
         networks=('leader', ))['leader']
     weights = torch.load(f'{stem}.pth', weights_only=True)['state_dict']
     assert not any('trans_fusion' in key for key in weights)
-    script = textwrap.dedent(f'''
-        from mmengine.config import Config
-        from mmengine.runner import Runner
-        cfg = Config.fromfile('{stem}.py')
-        cfg.work_dir = '{tmp_path / 'test'}'
-        cfg.load_from = '{stem}.pth'
-        metrics = Runner.from_cfg(cfg).test()
-        print('TOP1', metrics['accuracy/top1'])
-    ''')
-    result = subprocess.run([sys.executable, '-c', script],
-                            cwd=tmp_path,
-                            capture_output=True,
-                            text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    top1 = float(result.stdout.split('TOP1')[-1])
+    top1 = plain_runner_top1(stem, tmp_path / 'test')
     logged = [
         r['leader/accuracy/top1'] for r in load_records(straight)
         if 'leader/accuracy/top1' in r
