@@ -48,6 +48,8 @@ def sakd_lines():
                 np.mean(F1[it - 2:it + 1]),
                 'sakd/epoch_share_logits':
                 np.mean(LOGITS[it - 2:it + 1]),
+                'sakd/epoch_end_iter':
+                it + 1,
                 'step':
                 epoch
             })
@@ -135,3 +137,14 @@ def test_a_window_below_one_is_refused(tmp_path):
     write_scalars(tmp_path, sakd_lines())
     with pytest.raises(SystemExit):
         main([str(tmp_path), '--window', '0'])
+
+
+def test_epoch_points_sit_at_each_epochs_logged_end():
+    """Iterations logged every 2 of 3 per epoch, a run stopped in epoch 4:
+    the epoch means sit where the hook says each epoch ended."""
+    records = [{'sakd/iter_share_logits': 0.5, 'step': i}
+               for i in (2, 4, 6, 8, 10)]
+    records += [{'sakd/epoch_share_logits': 0.5, 'sakd/epoch_end_iter': 3 * e,
+                 'step': e} for e in (1, 2, 3)]
+    fig = share_figure(records, 2)
+    assert list(fig.axes[0].lines[2].get_xdata()) == [3, 6, 9]

@@ -7,7 +7,8 @@ distilled at each spot per iteration, the paper's view of the policy.
 Writes ``spot_shares``: per spot (feature spots, then the logits), the
 exact per-iteration share (``sakd/iter_share_<spot>``, thin) and its moving
 mean over ``--window`` iterations (thick), with the epochs' means
-(``sakd/epoch_share_<spot>``) as points at each epoch's last iteration.
+(``sakd/epoch_share_<spot>``) as points at each epoch's last iteration
+(``sakd/epoch_end_iter``).
 Reads mmengine's LocalVisBackend scalars or TensorBoard events.
 """
 import argparse
@@ -22,6 +23,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from switokd_mm.engine.hooks.spot_share_logger_hook import \
+    EPOCH_END_ITER  # noqa: E402
 from switokd_mm.utils import load_records  # noqa: E402
 
 ITER_SHARE = re.compile(r'^sakd/iter_share_(?P<spot>\w+)$')
@@ -59,7 +62,10 @@ def share_figure(records: List[dict], window: int) -> Figure:
     if not per_iter:
         raise ValueError('no sakd/iter_share_* scalars')
     per_epoch = share_series(records, EPOCH_SHARE)
-    iters_per_epoch = _iterations_per_epoch(per_iter, per_epoch)
+    epoch_ends = {
+        r['step']: r[EPOCH_END_ITER]
+        for r in records if EPOCH_END_ITER in r
+    }
     fig, ax = plt.subplots(figsize=(9, 4))
     for index, (spot, (steps, shares)) in enumerate(per_iter.items()):
         colour = f'C{index}'
@@ -70,11 +76,12 @@ def share_figure(records: List[dict], window: int) -> Figure:
             color=colour,
             linewidth=1.8,
             label=f'{spot} (mean of {window} iterations)')
-        if spot in per_epoch and iters_per_epoch:
+        if spot in per_epoch:
             epochs, means = per_epoch[spot]
+            known = np.array([int(e) in epoch_ends for e in epochs], bool)
             ax.plot(
-                epochs * iters_per_epoch,
-                100 * means,
+                [epoch_ends[int(e)] for e in epochs[known]],
+                100 * means[known],
                 'o',
                 color=colour,
                 markeredgecolor='black')
@@ -85,17 +92,6 @@ def share_figure(records: List[dict], window: int) -> Figure:
     ax.legend(loc='lower left', fontsize='small')
     fig.tight_layout()
     return fig
-
-
-def _iterations_per_epoch(per_iter: Dict[str, tuple],
-                          per_epoch: Dict[str, tuple]) -> int:
-    """Iterations per epoch from the last logged iteration and epoch (0
-    when no epoch was logged)."""
-    if not per_epoch:
-        return 0
-    last_iter = max(int(steps[-1]) for steps, _ in per_iter.values())
-    last_epoch = max(int(epochs[-1]) for epochs, _ in per_epoch.values())
-    return last_iter // last_epoch
 
 
 def main(argv=None) -> List[Path]:

@@ -7,6 +7,8 @@ from mmpretrain.registry import HOOKS
 
 #: the checkpoint entry holding the epoch's sums so far
 CHECKPOINT_KEY = 'spot_share_logger'
+#: the per-epoch scalar holding the epoch's last iteration (1-based)
+EPOCH_END_ITER = 'sakd/epoch_end_iter'
 
 
 @HOOKS.register_module()
@@ -18,7 +20,8 @@ class SpotShareLoggerHook(Hook):
     ``sakd/iter_share_<spot>`` scalars (the logger's own
     ``sakd/share_<spot>`` entries are window means); at the end of each
     train epoch it writes ``sakd/epoch_share_<spot>``, the epoch's mean,
-    with the epoch as step, and logs them in one line. A run resumed in
+    with the epoch as step (and ``sakd/epoch_end_iter``, the epoch's last
+    iteration), and logs them in one line. A run resumed in
     the middle of an epoch still reports the whole epoch (the sums so far
     ride in the checkpoint).
 
@@ -69,12 +72,13 @@ class SpotShareLoggerHook(Hook):
             return
         spots = _spot_model(runner).spot_names
         means = [total / self._iters for total in self._sums]
-        runner.visualizer.add_scalars(
-            {
-                f'sakd/epoch_share_{spot}': mean
-                for spot, mean in zip(spots, means)
-            },
-            step=runner.epoch + 1)
+        scalars = {
+            f'sakd/epoch_share_{spot}': mean
+            for spot, mean in zip(spots, means)
+        }
+        # where the epoch ends on the iteration axis, for plots
+        scalars[EPOCH_END_ITER] = runner.iter
+        runner.visualizer.add_scalars(scalars, step=runner.epoch + 1)
         runner.logger.info(
             f'SAKD epoch {runner.epoch + 1}: share of samples distilled per '
             f'spot over {self._iters} iterations: ' +

@@ -57,14 +57,18 @@ def train_iters(hook, runner, iters, epoch_length=len(SHARES)):
         runner.iter = it
         runner.model.last_shares = dict(SHARES[it % epoch_length])
         hook.after_train_iter(runner, it % epoch_length, outputs={})
+        runner.iter = it + 1  # as mmengine's loop counts it afterwards
 
 
 def iter_scalars(shares):
     return {f'sakd/iter_share_{spot}': v for spot, v in shares.items()}
 
 
-def epoch_scalars(means):
-    return {f'sakd/epoch_share_{spot}': v for spot, v in means.items()}
+def epoch_scalars(means, end):
+    """The epoch's scalars: the means and its last iteration (1-based)."""
+    scalars = {f'sakd/epoch_share_{spot}': v for spot, v in means.items()}
+    scalars['sakd/epoch_end_iter'] = end
+    return scalars
 
 
 def test_every_interval_iteration_is_written_at_iter_plus_one():
@@ -92,7 +96,8 @@ def test_epoch_share_is_the_mean_over_the_epoch(caplog):
         hook.after_train_epoch(runner)
     ((step, scalars), ) = runner.visualizer.calls
     assert step == 3
-    assert scalars == pytest.approx(epoch_scalars(EPOCH_MEANS), rel=1e-15)
+    assert scalars == pytest.approx(
+        epoch_scalars(EPOCH_MEANS, 12), rel=1e-15)
     lines = [
         r.getMessage() for r in caplog.records if 'SAKD' in r.getMessage()
     ]
@@ -111,10 +116,11 @@ def test_each_epoch_starts_its_own_mean():
     runner.model.last_shares = dict(f1=0.0, f2=1.0, logits=0.5)
     runner.iter = 4
     hook.after_train_iter(runner, 0, outputs={})
+    runner.iter = 5
     hook.after_train_epoch(runner)
     assert [step for step, _ in runner.visualizer.calls] == [1, 2]
     assert runner.visualizer.calls[1][1] == epoch_scalars(
-        dict(f1=0.0, f2=1.0, logits=0.5))
+        dict(f1=0.0, f2=1.0, logits=0.5), 5)
 
 
 def test_an_epoch_without_iterations_writes_nothing():
@@ -149,7 +155,7 @@ def test_a_resume_mid_epoch_reports_the_whole_epoch(tmp_path, stop):
     resumed.after_train_epoch(runner)
     assert runner.visualizer.calls == expected
     assert expected[0][1] == pytest.approx(
-        epoch_scalars(EPOCH_MEANS), rel=1e-15)
+        epoch_scalars(EPOCH_MEANS, 4), rel=1e-15)
 
 
 def test_a_checkpoint_without_its_entry_leaves_the_state():
@@ -160,7 +166,7 @@ def test_a_checkpoint_without_its_entry_leaves_the_state():
     train_iters(hook, runner, range(2, 4))
     hook.after_train_epoch(runner)
     assert runner.visualizer.calls[0][1] == pytest.approx(
-        epoch_scalars(EPOCH_MEANS), rel=1e-15)
+        epoch_scalars(EPOCH_MEANS, 4), rel=1e-15)
 
 
 def test_a_wrapped_model_is_read_through_its_module(monkeypatch):
