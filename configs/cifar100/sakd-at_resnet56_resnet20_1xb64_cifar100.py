@@ -16,24 +16,9 @@
 # run was made here (see configs/cifar100/README.md).
 # Train the teacher first (its last checkpoint is teacher_ckpt):
 #   python tools/train.py configs/cifar100/vanilla_resnet56_1xb64_cifar100.py
-_base_ = [
-    '../_base_/models/sakd_cifar100_classifiers.py',
-    '../_base_/datasets/cifar100_bs64.py',
-    '../_base_/schedules/sakd_cifar100_bs64.py',
-    '../_base_/switokd_runtime.py',
-]
+_base_ = ['../_base_/sakd-at_cifar100_bs64.py']
 
 model = dict(
-    type='SpotAdaptiveKD',
     student={{_base_.resnet20}},
     teacher={{_base_.resnet56}},
-    teacher_ckpt='work_dirs/vanilla_resnet56_1xb64_cifar100/epoch_240.pth',
-    spots={
-        f'f{stage}': dict(loss=dict(type='ATLoss', loss_weight=1000.0))
-        for stage in (1, 2, 3)
-    },
-    alpha=1.0,
-    tau=4.0,
-    gamma=2.0,
-    homo=True,
-    eval_teacher=True)
+    teacher_ckpt='work_dirs/vanilla_resnet56_1xb64_cifar100/epoch_240.pth')
