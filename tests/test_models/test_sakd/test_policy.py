@@ -5,12 +5,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.registry import init_default_scope
-from mmpretrain.registry import MODELS
 
 import switokd_mm.models  # noqa: F401  (registers the backbones)
 from switokd_mm.models.sakd import HOMO_BIAS, SpotPolicy, logit_hinge
 from switokd_mm.models.sakd.gumbel import gumbel_noise
 from switokd_mm.models.staged import split_classifier
+from tests.test_models.test_sakd.test_graft import classifier
 
 #: (student, teacher) shapes at f1, f2, f3 of a CIFAR ResNet-8 (base 4)
 #: and a WRN-16-1 on 28x28 inputs
@@ -84,16 +84,6 @@ def test_the_features_are_detached():
     assert teacher_pooled.grad is None
     assert student_pooled.grad is None
     assert p.decide.weight.grad.abs().sum() > 0  # straight-through
-
-
-def classifier(backbone, channels):
-    return MODELS.build(
-        dict(
-            type='ImageClassifier',
-            backbone=backbone,
-            neck=dict(type='GlobalAveragePooling'),
-            head=dict(
-                type='LinearClsHead', num_classes=10, in_channels=channels)))
 
 
 @pytest.fixture(scope='module')
